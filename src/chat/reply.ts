@@ -1,0 +1,54 @@
+/**
+ * The platform-neutral answer every capability returns. Adapters render it: Discord embeds
+ * and components, Slack Block Kit, console text.
+ */
+export interface CodeSnippet {
+  lang: string;
+  text: string;
+}
+
+export type ReplyBlock =
+  | { type: 'text'; text: string }
+  | { type: 'steps'; steps: Array<{ text: string; code: CodeSnippet[] }> }
+  | { type: 'code'; lang: string; text: string };
+
+export interface ReplySection {
+  heading: string;
+  blocks: ReplyBlock[];
+}
+
+export interface Citation {
+  cardId: string;
+  guide: string;
+  file: string;
+  heading: string;
+  path: string[];
+  lines: { start: number; end: number };
+}
+
+export type ActionId = 'fixed' | 'not-it' | 'run-checks' | 'escalate' | 'show-more';
+
+export interface ReplyAction {
+  id: ActionId;
+  label: string;
+  /** Opaque data the handler needs (a card id, a fingerprint). */
+  value?: string;
+}
+
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  path?: string;
+  content?: string;
+}
+
+export interface Reply {
+  title: string;
+  summary: string;
+  sections: ReplySection[];
+  citations: Citation[];
+  actions: ReplyAction[];
+  attachments: ReplyAttachment[];
+  /** Notes about how the answer was made (truncation, rebuilt index). */
+  notes: string[];
+}

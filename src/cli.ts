@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { renderText } from './chat/render/text.js';
+import { ConfigError, loadConfig, type MedicConfig } from './config.js';
+import { createEmbedder } from './knowledge/embedders/index.js';
+import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowledge/index-store.js';
+import { parseGuide } from './knowledge/guide-parser.js';
+import { TriageEngine, type TriageResult } from './triage/engine.js';
+
+/** Bad input from the user: one line on stderr, exit 2. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const MAX_PASTE_BYTES = 1024 * 1024;
+
+function checkPaste(text: string): string {
+  if (Buffer.byteLength(text, 'utf8') > MAX_PASTE_BYTES) throw new UsageError('the paste is over 1 MB; paste the error lines, or analyze the whole file with a bundle');
+  if (/\u0000/.test(text) || (text.match(/[\u0001-\u0008\u000e-\u001a\u001c-\u001f\ufffd]/g)?.length ?? 0) > Math.max(8, text.length * 0.05)) {
+    throw new UsageError('the input looks binary, not text');
+  }
+  if (!text.trim()) throw new UsageError('nothing to triage: the paste is empty');
+  return text;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as string);
+    size += b.length;
+    if (size > MAX_PASTE_BYTES * 2) throw new UsageError('the paste is over 1 MB; paste the error lines, or analyze the whole file with a bundle');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function progressBar(label: string): { onProgress: (p: BuildProgress) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} {phase} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress: (p) => {
+      if (!started) {
+        bar.start(p.total, p.done, { phase: p.phase });
+        started = true;
+      }
+      bar.setTotal(Math.max(1, p.total));
+      bar.update(p.done, { phase: p.phase });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function openEngine(cfg: MedicConfig): Promise<TriageEngine> {
+  const bar = process.stderr.isTTY ? progressBar('indexing') : null;
+  try {
+    return await TriageEngine.open(cfg, {
+      onNotice: (m) => process.stderr.write(m + '\n'),
+      ...(bar ? { onProgress: bar.onProgress } : {}),
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+const JsonlCase = z.object({ id: z.union([z.string(), z.number()]).transform(String), paste: z.string() });
+
+async function triageJsonl(engine: TriageEngine, top: number): Promise<void> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    let id: string | null = null;
+    try {
+      const raw: unknown = JSON.parse(line);
+      const c = JsonlCase.parse(raw);
+      id = c.id;
+      const r = await engine.triage(checkPaste(c.paste), { top });
+      process.stdout.write(JSON.stringify({ id, abstain: r.abstain, confidence: r.confidence, matches: r.matches, fingerprint: r.fingerprint, system: r.system }) + '\n');
+    } catch (err) {
+      const message = err instanceof z.ZodError ? 'each line needs {"id": string, "paste": string}' : (err as Error).message;
+      process.stdout.write(JSON.stringify({ id, error: message }) + '\n');
+    }
+  }
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('expected a whole number from 1 to 50');
+  return n;
+}
+
+export function program(): Command {
+  const cmd = new Command('medic')
+    .description('Medic: troubleshooting answers from the Lloom, StarCoder, Hourglass, LLMSpell and Hybridgrid guides')
+    .showHelpAfterError('(run "medic --help" for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  cmd
+    .command('triage')
+    .description('match a pasted error to the guide section that fixes it, or abstain')
+    .argument('[text...]', 'the error text (otherwise --file or standard input)')
+    .option('-f, --file <path>', 'read the paste from a file')
+    .option('--json', 'print one JSON object: fingerprint, system, abstain, confidence, matches, reply')
+    .option('--jsonl', 'batch mode: read {"id","paste"} lines on stdin, write one result line each')
+    .option('--top <n>', 'how many matches to return', positiveInt, 3)
+    .option('--explain', 'with --json: include the retrieval features behind each match')
+    .action(async (words: string[], o: { file?: string; json?: boolean; jsonl?: boolean; top: number; explain?: boolean }) => {
+      const cfg = loadConfig();
+      if (o.jsonl) {
+        const engine = await openEngine(cfg);
+        await triageJsonl(engine, o.top);
+        return;
+      }
+      let paste: string;
+      if (words.length) paste = words.join(' ');
+      else if (o.file) {
+        try {
+          paste = readFileSync(o.file, 'utf8');
+        } catch (err) {
+          throw new UsageError(`cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      } else if (!process.stdin.isTTY) paste = await readStdin();
+      else throw new UsageError('nothing to triage: give the text, --file F, or pipe it in');
+      checkPaste(paste);
+      const engine = await openEngine(cfg);
+      const r: TriageResult & { explain?: unknown } = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain) });
+      if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      else {
+        process.stdout.write(renderText(r.reply) + '\n');
+        process.stdout.write(`\nfingerprint ${r.fingerprint}  system ${r.system ?? 'unknown'}  confidence ${r.confidence.toFixed(2)}${r.abstain ? '  (abstained)' : ''}\n`);
+      }
+    });
+
+  cmd
+    .command('index')
+    .description('build or refresh the search index from knowledge/ (only changed guides are re-embedded)')
+    .option('--force', 'rebuild every guide')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { force?: boolean; json?: boolean }) => {
+      const cfg = loadConfig();
+      const embedder = createEmbedder(cfg.embedder);
+      const bar = progressBar('indexing');
+      const started = Date.now();
+      let r;
+      try {
+        r = await buildIndex(cfg.knowledgeDir, cfg.indexDir, embedder, { force: Boolean(o.force), onProgress: bar.onProgress });
+      } finally {
+        bar.stop();
+      }
+      const ms = Date.now() - started;
+      if (o.json) process.stdout.write(JSON.stringify({ ...r, ms }, null, 2) + '\n');
+      else {
+        process.stdout.write(
+          `indexed ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides into ${cfg.indexDir} in ${ms} ms\n` +
+            `  rebuilt: ${r.rebuilt.join(', ') || 'none'}\n  unchanged: ${r.reused.join(', ') || 'none'}\n` +
+            (r.removed.length ? `  removed: ${r.removed.join(', ')}\n` : '') +
+            `  embedder: ${r.manifest.embedder.id} (${r.manifest.embedder.dimensions} dimensions)\n`,
+        );
+      }
+    });
+
+  cmd
+    .command('cards')
+    .description('list the problem cards parsed from the guides (to check a new guide parses)')
+    .option('-g, --guide <id>', 'only this guide')
+    .option('--json', 'print full cards as JSON')
+    .action((o: { guide?: string; json?: boolean }) => {
+      const cfg = loadConfig();
+      const guides = readGuides(cfg.knowledgeDir).filter((g) => !o.guide || g.guide === o.guide);
+      if (o.guide && guides.length === 0) throw new UsageError(`no guide "${o.guide}" in ${cfg.knowledgeDir}`);
+      const cards = guides.flatMap((g) => parseGuide(g.guide, g.text));
+      if (o.json) process.stdout.write(JSON.stringify(cards, null, 2) + '\n');
+      else {
+        for (const c of cards) {
+          process.stdout.write(
+            `${c.id}  [${c.kind}] lines ${c.lines.start}-${c.lines.end}  errors ${c.errorLines.length}, steps ${c.solutions.length}, commands ${c.commands.length}\n`,
+          );
+        }
+        process.stdout.write(`${cards.length} cards\n`);
+      }
+    });
+
+  return cmd;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof IndexError) {
+      process.stderr.write(`medic: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`medic: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

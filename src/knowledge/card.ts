@@ -1,0 +1,36 @@
+/** A code block kept verbatim from a guide. */
+export interface CodeBlock {
+  lang: string;
+  text: string;
+}
+
+/** One solution step: its text and the code blocks that belong to it. */
+export interface Step {
+  text: string;
+  code: CodeBlock[];
+}
+
+/**
+ * One leaf problem from a guide (DESIGN.md, "Problem card").
+ * `kind` separates problems (symptoms or a problem-like heading) from procedures (how-tos)
+ * and table rows (error-code tables).
+ */
+export interface ProblemCard {
+  id: string;
+  guide: string;
+  title: string;
+  path: string[];
+  kind: 'problem' | 'procedure' | 'row';
+  /** Free-text symptoms, one per bullet or sentence. */
+  symptoms: string[];
+  /** Literal error lines from symptom code blocks, quoted headings and quoted symptom text. */
+  errorLines: string[];
+  causes: string[];
+  diagnosis: { text: string[]; commands: string[] };
+  solutions: Step[];
+  /** Every shell command in the card, in order. */
+  commands: string[];
+  /** Introductory text that is not a field. */
+  body: string[];
+  lines: { start: number; end: number };
+}

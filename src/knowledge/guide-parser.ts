@@ -1,0 +1,395 @@
+import type { CodeBlock, ProblemCard, Step } from './card.js';
+import { extractCommands } from './commands.js';
+import { type Block, type ListItem, parseBlocks, plainInline } from './markdown.js';
+
+type Field = 'body' | 'symptoms' | 'causes' | 'diagnosis' | 'solutions';
+
+interface Section {
+  level: number;
+  title: string;
+  slug: string;
+  line: number;
+  endLine: number;
+  blocks: Block[];
+  children: Section[];
+  parent: Section | null;
+}
+
+/**
+ * Parses one guide into leaf problem cards. Layout-agnostic: a card is a heading section
+ * whose children are only field headings (Symptoms, Causes, Solutions, Diagnosis) or that has
+ * no child headings; fields are recognised from headings, bold labels and labelled list items.
+ * Tables become one card per row.
+ */
+export function parseGuide(guide: string, source: string): ProblemCard[] {
+  const totalLines = source.split('\n').length;
+  const root = buildSections(parseBlocks(source), totalLines);
+  const cards: ProblemCard[] = [];
+  const visit = (s: Section): void => {
+    if (s.level > 0 && isMeta(s)) return;
+    const fieldKids = s.children.filter((c) => classifyLabel(c.title) !== null);
+    const mergesFields =
+      s.children.length > 0 &&
+      fieldKids.length === s.children.length &&
+      fieldKids.some((c) => classifyLabel(c.title) !== 'diagnosis');
+    if (s.level > 0) {
+      const card = mergesFields ? cardFrom(guide, s, true) : cardFrom(guide, s, false);
+      if (card) cards.push(card);
+      cards.push(...rowCards(guide, s, mergesFields));
+    }
+    if (!mergesFields) s.children.forEach(visit);
+  };
+  visit(root);
+  return cards;
+}
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+export function slugify(text: string): string {
+  return plainInline(text)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
+}
+
+function buildSections(blocks: Block[], totalLines: number): Section {
+  const root: Section = { level: 0, title: '', slug: '', line: 1, endLine: totalLines, blocks: [], children: [], parent: null };
+  const seen = new Map<string, number>();
+  let current = root;
+  const all: Section[] = [];
+  for (const b of blocks) {
+    if (b.type !== 'heading') {
+      current.blocks.push(b);
+      continue;
+    }
+    let parent = current;
+    while (parent.level >= b.level && parent.parent) parent = parent.parent;
+    const base = slugify(b.text);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    const s: Section = {
+      level: b.level,
+      title: plainInline(b.text),
+      slug: n === 0 ? base : `${base}-${n}`,
+      line: b.line,
+      endLine: totalLines,
+      blocks: [],
+      children: [],
+      parent,
+    };
+    parent.children.push(s);
+    all.push(s);
+    current = s;
+  }
+  // A section ends where the next heading of the same or a higher level starts.
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    const next = all.slice(i + 1).find((o) => o.level <= s.level);
+    if (next) s.endLine = next.line - 1;
+  }
+  return root;
+}
+
+/** Navigation sections: only lists of links, no code. */
+function isMeta(s: Section): boolean {
+  const lists = s.blocks.filter((b) => b.type === 'list');
+  if (lists.length === 0 || s.blocks.some((b) => b.type === 'code')) return false;
+  return lists.every((l) => l.type === 'list' && l.items.every((it) => /^\s*\[[^\]]+\]\([^)]*\)/.test(it.text)));
+}
+
+type Label = Field | 'causes+solutions';
+
+/** Maps a field label ("Symptoms", "Causes & Solutions:", "Diagnosis") to its field, or null. */
+export function classifyLabel(label: string): Label | null {
+  const l = plainInline(label)
+    .toLowerCase()
+    .replace(/^\d+\.\s*/, '')
+    .replace(/[:.\s]+$/, '')
+    .trim();
+  if (/\bcauses?\b/.test(l) && /\b(solutions?|fix(es)?)\b/.test(l)) return 'causes+solutions';
+  if (/^(symptoms?|signs?|errors?|error messages?|what you see|observed behaviou?r)$/.test(l)) return 'symptoms';
+  if (/^((common|possible|likely|root) )?causes?$/.test(l) || l === 'why') return 'causes';
+  if (/^(diagnos(is|e|tics?)|investigation|how to check)$/.test(l)) return 'diagnosis';
+  if (/^((common|possible|quick) )?(solutions?|fix(es)?|resolution|workarounds?|remediation|what to do)( \d+)?$/.test(l)) {
+    return 'solutions';
+  }
+  return null;
+}
+
+/** A leading bold label: `**Symptoms:** rest` or `**Cause**: rest`. */
+function splitLabel(text: string): { label: string; rest: string } | null {
+  const m = /^\*\*([^*]+?)\*\*\s*:?\s*([\s\S]*)$/.exec(text.trim());
+  if (!m) return null;
+  const label = m[1]!.trim();
+  const hadColon = /:\s*$/.test(label) || /^\*\*[^*]+\*\*\s*:/.test(text.trim());
+  if (!hadColon) return null;
+  return { label: label.replace(/:\s*$/, ''), rest: m[2]!.trim() };
+}
+
+class CardBuilder {
+  symptoms: string[] = [];
+  errorLines: string[] = [];
+  causes: string[] = [];
+  diagnosisText: string[] = [];
+  diagnosisCommands: string[] = [];
+  solutions: Step[] = [];
+  body: string[] = [];
+  commands: string[] = [];
+  field: Field = 'body';
+  causesFromItems = false;
+  pendingLabel: string | null = null;
+
+  setLabel(label: Label): void {
+    this.causesFromItems = label === 'causes+solutions';
+    this.field = label === 'causes+solutions' ? 'solutions' : label;
+    this.pendingLabel = null;
+  }
+
+  addText(text: string, field: Field = this.field): void {
+    const plain = plainInline(text);
+    if (!plain) return;
+    if (field === 'symptoms') {
+      this.symptoms.push(...splitItems(plain));
+      this.errorLines.push(...quotedErrors(text));
+    } else if (field === 'causes') this.causes.push(plain);
+    else if (field === 'diagnosis') this.diagnosisText.push(plain);
+    else if (field === 'solutions') this.solutions.push({ text: plain, code: [] });
+    else this.body.push(plain);
+  }
+
+  addCode(b: { lang: string; text: string }): void {
+    const code: CodeBlock = { lang: b.lang, text: b.text };
+    if (this.field === 'symptoms') {
+      this.errorLines.push(...codeErrorLines(b.text));
+      return;
+    }
+    const cmds = extractCommands(code);
+    this.commands.push(...cmds);
+    if (this.field === 'diagnosis') {
+      this.diagnosisCommands.push(...cmds);
+      this.diagnosisText.push(...(this.pendingLabel ? [this.pendingLabel] : []));
+      this.pendingLabel = null;
+      return;
+    }
+    const last = this.solutions[this.solutions.length - 1];
+    if (!this.pendingLabel && last && last.code.length === 0 && this.field === 'solutions') last.code.push(code);
+    else this.solutions.push({ text: this.pendingLabel ?? '', code: [code] });
+    this.pendingLabel = null;
+  }
+
+  addItem(item: ListItem): void {
+    const labelled = splitLabel(item.text);
+    const f = labelled ? classifyLabel(labelled.label) : null;
+    if (labelled && f) {
+      const field: Field = f === 'causes+solutions' ? 'solutions' : f;
+      this.addText(labelled.rest, field);
+      this.addNested(item.blocks, field);
+      return;
+    }
+    const text = plainInline(item.text);
+    switch (this.field) {
+      case 'symptoms':
+        this.addText(item.text, 'symptoms');
+        this.addNested(item.blocks, 'symptoms');
+        return;
+      case 'causes':
+        this.causes.push(text);
+        this.addNested(item.blocks, 'causes');
+        return;
+      case 'diagnosis':
+        this.diagnosisText.push(text);
+        this.addNested(item.blocks, 'diagnosis');
+        return;
+      default: {
+        if (this.causesFromItems && text) this.causes.push(text.replace(/[:.]$/, ''));
+        const step: Step = { text: [this.pendingLabel, text].filter(Boolean).join(' ').trim(), code: [] };
+        this.pendingLabel = null;
+        for (const code of flattenCode(item.blocks)) {
+          step.code.push(code);
+          this.commands.push(...extractCommands(code));
+        }
+        const subText = flattenText(item.blocks);
+        if (subText) step.text = [step.text, subText].filter(Boolean).join('\n');
+        this.solutions.push(step);
+      }
+    }
+  }
+
+  addNested(blocks: Block[], field: Field): void {
+    for (const code of flattenCode(blocks)) {
+      if (field === 'symptoms') this.errorLines.push(...codeErrorLines(code.text));
+      else {
+        const cmds = extractCommands(code);
+        this.commands.push(...cmds);
+        if (field === 'diagnosis') this.diagnosisCommands.push(...cmds);
+        else this.solutions.push({ text: '', code: [code] });
+      }
+    }
+    const text = flattenText(blocks);
+    if (text) this.addText(text, field);
+  }
+
+  addBlock(b: Block): void {
+    if (b.type === 'heading') {
+      const f = classifyLabel(b.text);
+      if (f) this.setLabel(f);
+      else this.pendingLabel = plainInline(b.text);
+    } else if (b.type === 'paragraph') {
+      const labelled = splitLabel(b.text);
+      if (labelled) {
+        const f = classifyLabel(labelled.label);
+        if (f) {
+          this.setLabel(f);
+          if (labelled.rest) this.addText(labelled.rest);
+        } else {
+          // A sub-label ("Can't connect to kernel:"): part of the text, and the title of what follows.
+          this.pendingLabel = plainInline(labelled.label);
+          this.body.push(this.pendingLabel);
+          if (labelled.rest) this.addText(labelled.rest);
+        }
+      } else this.addText(b.text);
+    } else if (b.type === 'code') this.addCode(b);
+    else if (b.type === 'list') b.items.forEach((it) => this.addItem(it));
+  }
+}
+
+function cardFrom(guide: string, s: Section, mergesFields: boolean): ProblemCard | null {
+  const cb = new CardBuilder();
+  for (const b of s.blocks) if (b.type !== 'table') cb.addBlock(b);
+  if (mergesFields) {
+    for (const child of s.children) {
+      cb.addBlock({ type: 'heading', level: child.level, text: child.title, line: child.line });
+      for (const b of child.blocks) if (b.type !== 'table') cb.addBlock(b);
+    }
+  }
+  const quotedTitle = /^["“'`](.+)["”'`]$/.exec(s.title.trim());
+  if (quotedTitle) cb.errorLines.unshift(quotedTitle[1]!);
+  const hasContent = cb.solutions.length > 0 || cb.commands.length > 0 || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
+  if (!hasContent) return null;
+  const problemTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null;
+  const isProblem = problemTitle || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
+  const diagnosisCommands = unique([...cb.diagnosisCommands, ...cb.commands.filter(isReadOnlyCommand)]);
+  return {
+    id: `${guide}#${s.slug}`,
+    guide,
+    title: s.title,
+    path: breadcrumb(s),
+    kind: isProblem ? 'problem' : 'procedure',
+    symptoms: unique(cb.symptoms),
+    errorLines: unique(cb.errorLines.map((l) => l.trim()).filter((l) => l.length >= 3)),
+    causes: unique(cb.causes),
+    diagnosis: { text: cb.diagnosisText, commands: diagnosisCommands },
+    solutions: cb.solutions.filter((st) => st.text || st.code.length),
+    commands: unique(cb.commands),
+    body: cb.body,
+    lines: { start: s.line, end: s.endLine },
+  };
+}
+
+/** Tables (error codes, HTTP statuses, endpoints) become one card per row. */
+function rowCards(guide: string, s: Section, includeChildren: boolean): ProblemCard[] {
+  const sections = includeChildren ? [s, ...s.children] : [s];
+  const out: ProblemCard[] = [];
+  for (const sec of sections) {
+    for (const b of sec.blocks) {
+      if (b.type !== 'table' || b.rows.length === 0) continue;
+      b.rows.forEach((row, i) => {
+        const cells = row.map(plainInline);
+        const key = cells[0] ?? '';
+        if (!key) return;
+        const shortKey = key.length <= 24 && cells.length > 2;
+        const title = shortKey ? `${key} ${cells[1] ?? ''}`.trim() : key;
+        const rest = cells.slice(shortKey ? 2 : 1).filter(Boolean);
+        const header = b.header.map(plainInline);
+        out.push({
+          id: `${guide}#${sec.slug}/${slugify(key) || String(i + 1)}`,
+          guide,
+          title,
+          path: [...breadcrumb(sec), title],
+          kind: 'row',
+          symptoms: shortKey && cells[1] ? [cells[1]] : [],
+          errorLines: unique([key, title].filter((t) => t.length >= 3)),
+          causes: [],
+          diagnosis: { text: [], commands: [] },
+          solutions: rest.map((text, j) => ({ text: header[(shortKey ? 2 : 1) + j] ? `${header[(shortKey ? 2 : 1) + j]}: ${text}` : text, code: [] })),
+          commands: [],
+          body: [],
+          lines: { start: b.line + 1 + i, end: b.line + 1 + i },
+        });
+      });
+    }
+  }
+  return out;
+}
+
+function breadcrumb(s: Section): string[] {
+  const path: string[] = [];
+  for (let p: Section | null = s; p && p.level > 0; p = p.parent) path.unshift(p.title);
+  return path;
+}
+
+function flattenCode(blocks: Block[]): CodeBlock[] {
+  const out: CodeBlock[] = [];
+  for (const b of blocks) {
+    if (b.type === 'code') out.push({ lang: b.lang, text: b.text });
+    else if (b.type === 'list') b.items.forEach((it) => out.push(...flattenCode(it.blocks)));
+  }
+  return out;
+}
+
+function flattenText(blocks: Block[]): string {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (b.type === 'paragraph') out.push(plainInline(b.text));
+    else if (b.type === 'list') b.items.forEach((it) => {
+      out.push(`- ${plainInline(it.text)}`);
+      const sub = flattenText(it.blocks);
+      if (sub) out.push(sub);
+    });
+  }
+  return out.join('\n');
+}
+
+function splitItems(text: string): string[] {
+  return text
+    .split(/\n|,\s+(?=[A-Z"“`])/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** Quoted or backticked fragments in symptom text are literal error strings. */
+function quotedErrors(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/"([^"]{3,})"|“([^”]{3,})”|`([^`]{3,})`/g)) out.push((m[1] ?? m[2] ?? m[3])!);
+  return out;
+}
+
+function codeErrorLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^#/.test(l));
+}
+
+const READ_ONLY = [
+  /^(sudo\s+)?(curl|wget)\b(?!.*\s-X\s*(POST|PUT|DELETE|PATCH))(?!.*\s-d\s)/,
+  /^(sudo\s+)?(nc|telnet|ping|nslookup|dig|host|traceroute)\b/,
+  /^(sudo\s+)?(ls|cat|stat|df|free|top|htop|uptime|uname|lsof|netstat|ss|ps|iostat|iotop|iftop|nethogs|nvidia-smi|nvcc|ulimit|env|echo|grep|tail|head|which|ldconfig)\b/,
+  /^(sudo\s+)?(journalctl)\b/,
+  /^(sudo\s+)?systemctl\s+(--user\s+)?(status|is-active|list-units)\b/,
+  /^(sudo\s+)?launchctl\s+list\b/,
+  /^kubectl\s+(get|describe|logs|top|auth\s+can-i|cluster-info|version)\b/,
+  /^docker(-compose|\s+compose)?\s+(ps|logs|stats|inspect|version|info|config|system\s+df|network\s+(ls|inspect)|volume\s+(ls|inspect))\b/,
+  /^openssl\s+(x509|s_client)\b/,
+  /\s--version$/,
+  /^\S+\s+(status|list|validate|config\s+(validate|check)|diagnose|test-backend|version)\b/,
+];
+
+/** A diagnostic command that reads state and changes nothing. */
+export function isReadOnlyCommand(cmd: string): boolean {
+  return READ_ONLY.some((re) => re.test(cmd.replace(/^\.\/\S+\s+/, (m) => m)));
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Document } from '@langchain/core/documents';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { z } from 'zod';
+import type { ProblemCard } from './card.js';
+import type { MedicEmbedder } from './embedders/index.js';
+import { parseGuide } from './guide-parser.js';
+
+/** Bump when parsing changes, so existing indexes rebuild. */
+export const PARSER_VERSION = 3;
+
+const ManifestSchema = z.object({
+  format: z.literal(1),
+  parser: z.number(),
+  embedder: z.object({ id: z.string(), dimensions: z.number() }),
+  guides: z.record(z.string(), z.object({ hash: z.string(), cards: z.number(), file: z.string() })),
+  builtAt: z.string(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+const VectorsSchema = z.object({ embedder: z.string(), hash: z.string(), vectors: z.record(z.string(), z.string()) });
+
+export interface Guide {
+  guide: string;
+  file: string;
+  text: string;
+  hash: string;
+}
+
+export interface BuildProgress {
+  phase: 'parse' | 'embed' | 'write';
+  done: number;
+  total: number;
+}
+
+export interface BuildResult {
+  manifest: Manifest;
+  rebuilt: string[];
+  reused: string[];
+  removed: string[];
+  cards: number;
+}
+
+export class IndexError extends Error {
+  override name = 'IndexError';
+}
+
+/** The guides in a knowledge folder; the guide id is the file name without `.md`. */
+export function readGuides(dir: string): Guide[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+  if (files.length === 0) throw new IndexError(`no guides (*.md) in ${dir}`);
+  return files.map((f) => {
+    const text = readFileSync(join(dir, f), 'utf8');
+    return { guide: basename(f, '.md'), file: f, text, hash: createHash('sha256').update(`${PARSER_VERSION}\n${text}`).digest('hex').slice(0, 20) };
+  });
+}
+
+/** What the dense index embeds for a card: what the problem looks like, not how to fix it. */
+export function cardEmbeddingText(c: ProblemCard): string {
+  const title = c.title.replace(/^(problem|issue)\s*:\s*/i, '');
+  return [title, ...c.errorLines, ...c.symptoms, ...c.causes].join('. ').slice(0, 600);
+}
+
+export function readManifest(indexDir: string): Manifest | null {
+  const p = join(indexDir, 'manifest.json');
+  if (!existsSync(p)) return null;
+  const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(p, 'utf8')));
+  return parsed.success ? parsed.data : null;
+}
+
+/** Why the index on disk does not match the guides and embedder; empty when it does. */
+export function staleReasons(indexDir: string, guides: Guide[], embedderId: string): string[] {
+  const m = readManifest(indexDir);
+  if (!m) return ['no index yet'];
+  const reasons: string[] = [];
+  if (m.embedder.id !== embedderId) reasons.push(`embedder changed (${m.embedder.id} -> ${embedderId})`);
+  for (const g of guides) {
+    const e = m.guides[g.guide];
+    if (!e) reasons.push(`new guide ${g.file}`);
+    else if (e.hash !== g.hash) reasons.push(`${g.file} changed`);
+  }
+  for (const name of Object.keys(m.guides)) if (!guides.some((g) => g.guide === name)) reasons.push(`guide ${name} removed`);
+  return reasons;
+}
+
+function writeAtomic(path: string, data: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+function encode(v: number[]): string {
+  return Buffer.from(new Float32Array(v).buffer).toString('base64');
+}
+
+function decode(s: string): number[] {
+  const b = Buffer.from(s, 'base64');
+  return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+}
+
+/**
+ * Builds the index under `indexDir`: cards per guide, vectors per guide, one HNSW index.
+ * Only guides whose text changed are parsed and embedded again, unless `force` or the
+ * embedder changed.
+ */
+export async function buildIndex(
+  knowledgeDir: string,
+  indexDir: string,
+  embedder: MedicEmbedder,
+  opts: { force?: boolean; onProgress?: (p: BuildProgress) => void } = {},
+): Promise<BuildResult> {
+  const guides = readGuides(knowledgeDir);
+  const previous = readManifest(indexDir);
+  const sameEmbedder = previous?.embedder.id === embedder.id;
+  mkdirSync(join(indexDir, 'guides'), { recursive: true });
+
+  const rebuilt: string[] = [];
+  const reused: string[] = [];
+  const cardsByGuide = new Map<string, ProblemCard[]>();
+  const vectorsByGuide = new Map<string, Record<string, string>>();
+  const toEmbed: Array<{ guide: string; card: ProblemCard }> = [];
+
+  for (const g of guides) {
+    const cached = !opts.force && sameEmbedder && previous?.guides[g.guide]?.hash === g.hash ? loadGuideFiles(indexDir, g) : null;
+    if (cached) {
+      cardsByGuide.set(g.guide, cached.cards);
+      vectorsByGuide.set(g.guide, cached.vectors);
+      reused.push(g.guide);
+      continue;
+    }
+    const cards = parseGuide(g.guide, g.text);
+    cardsByGuide.set(g.guide, cards);
+    vectorsByGuide.set(g.guide, {});
+    for (const card of cards) toEmbed.push({ guide: g.guide, card });
+    rebuilt.push(g.guide);
+  }
+  opts.onProgress?.({ phase: 'parse', done: guides.length, total: guides.length });
+
+  const BATCH = 16;
+  let dimensions = sameEmbedder && previous ? previous.embedder.dimensions : 0;
+  for (let i = 0; i < toEmbed.length; i += BATCH) {
+    const batch = toEmbed.slice(i, i + BATCH);
+    const vecs = await embedder.embedDocuments(batch.map((b) => cardEmbeddingText(b.card)));
+    batch.forEach((b, j) => {
+      const v = vecs[j]!;
+      dimensions = v.length;
+      vectorsByGuide.get(b.guide)![b.card.id] = encode(v);
+    });
+    opts.onProgress?.({ phase: 'embed', done: Math.min(i + BATCH, toEmbed.length), total: toEmbed.length });
+  }
+  if (dimensions === 0) dimensions = (await embedder.embedQuery('probe')).length;
+
+  for (const g of rebuilt) {
+    const guide = guides.find((x) => x.guide === g)!;
+    writeAtomic(join(indexDir, 'guides', `${g}.cards.json`), JSON.stringify(cardsByGuide.get(g)));
+    writeAtomic(join(indexDir, 'guides', `${g}.vectors.json`), JSON.stringify({ embedder: embedder.id, hash: guide.hash, vectors: vectorsByGuide.get(g) }));
+  }
+  const removed = previous ? Object.keys(previous.guides).filter((name) => !guides.some((g) => g.guide === name)) : [];
+  for (const name of removed) {
+    rmSync(join(indexDir, 'guides', `${name}.cards.json`), { force: true });
+    rmSync(join(indexDir, 'guides', `${name}.vectors.json`), { force: true });
+  }
+
+  // The HNSW graph is rebuilt from the stored vectors every time: cheap next to embedding.
+  const all = guides.flatMap((g) => cardsByGuide.get(g.guide)!);
+  const store = new HNSWLib(embedder, { space: 'cosine', numDimensions: dimensions });
+  const vectors = all.map((c) => decode(vectorsByGuide.get(c.guide)![c.id]!));
+  await store.addVectors(vectors, all.map((c) => new Document({ pageContent: c.id, metadata: { id: c.id } })));
+  rmSync(join(indexDir, 'hnsw'), { recursive: true, force: true });
+  await store.save(join(indexDir, 'hnsw'));
+  opts.onProgress?.({ phase: 'write', done: 1, total: 1 });
+
+  const manifest: Manifest = {
+    format: 1,
+    parser: PARSER_VERSION,
+    embedder: { id: embedder.id, dimensions },
+    guides: Object.fromEntries(guides.map((g) => [g.guide, { hash: g.hash, cards: cardsByGuide.get(g.guide)!.length, file: g.file }])),
+    builtAt: new Date().toISOString(),
+  };
+  writeAtomic(join(indexDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return { manifest, rebuilt, reused, removed, cards: all.length };
+}
+
+function loadGuideFiles(indexDir: string, g: Guide): { cards: ProblemCard[]; vectors: Record<string, string> } | null {
+  try {
+    const cards = JSON.parse(readFileSync(join(indexDir, 'guides', `${g.guide}.cards.json`), 'utf8')) as ProblemCard[];
+    const vec = VectorsSchema.parse(JSON.parse(readFileSync(join(indexDir, 'guides', `${g.guide}.vectors.json`), 'utf8')));
+    if (vec.hash !== g.hash || cards.some((c) => !vec.vectors[c.id])) return null;
+    return { cards, vectors: vec.vectors };
+  } catch {
+    return null;
+  }
+}
+
+/** The cards and dense index as stored. */
+export async function loadIndex(indexDir: string, embedder: MedicEmbedder): Promise<{ manifest: Manifest; cards: ProblemCard[]; dense: HNSWLib }> {
+  const manifest = readManifest(indexDir);
+  if (!manifest) throw new IndexError(`no index in ${indexDir}; run "medic index"`);
+  const cards = Object.keys(manifest.guides)
+    .sort()
+    .flatMap((g) => JSON.parse(readFileSync(join(indexDir, 'guides', `${g}.cards.json`), 'utf8')) as ProblemCard[]);
+  const dense = await HNSWLib.load(join(indexDir, 'hnsw'), embedder);
+  return { manifest, cards, dense };
+}

@@ -1,0 +1,96 @@
+import type { ProblemCard } from './card.js';
+import { termCounts, tokenize } from '../text/tokens.js';
+
+export const FIELDS = ['title', 'context', 'errors', 'symptoms', 'causes', 'body'] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** Field weights: what a guide states as the error counts more than what it says about fixing it. */
+export const FIELD_WEIGHTS: Record<Field, number> = { title: 3, context: 0.7, errors: 3, symptoms: 2, causes: 1.2, body: 0.6 };
+const B = 0.6;
+const K1 = 1.2;
+
+export function cardFieldText(c: ProblemCard): Record<Field, string> {
+  return {
+    title: c.title.replace(/^(problem|issue)\s*:\s*/i, ''),
+    context: c.path.slice(0, -1).join(' \n'),
+    errors: c.errorLines.join('\n'),
+    symptoms: c.symptoms.join('\n'),
+    causes: c.causes.join('\n'),
+    body: [
+      ...c.body,
+      ...c.diagnosis.text,
+      ...c.solutions.map((s) => [s.text, ...s.code.map((k) => k.text)].join('\n')),
+      ...c.diagnosis.commands,
+    ].join('\n'),
+  };
+}
+
+interface Doc {
+  tf: Record<Field, Map<string, number>>;
+  len: Record<Field, number>;
+}
+
+/** BM25F over problem cards, with per-field length normalisation and weights. */
+export class LexicalIndex {
+  private readonly docs: Doc[];
+  private readonly df = new Map<string, number>();
+  private readonly avgLen: Record<Field, number>;
+  readonly size: number;
+
+  constructor(cards: ProblemCard[]) {
+    this.docs = cards.map((c) => {
+      const text = cardFieldText(c);
+      const tf = {} as Record<Field, Map<string, number>>;
+      const len = {} as Record<Field, number>;
+      for (const f of FIELDS) {
+        const toks = tokenize(text[f]);
+        tf[f] = termCounts(toks);
+        len[f] = toks.length;
+      }
+      return { tf, len };
+    });
+    this.size = cards.length;
+    for (const d of this.docs) {
+      const seen = new Set<string>();
+      for (const f of FIELDS) for (const t of d.tf[f].keys()) seen.add(t);
+      for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    }
+    this.avgLen = {} as Record<Field, number>;
+    for (const f of FIELDS) this.avgLen[f] = Math.max(1, this.docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, this.docs.length));
+  }
+
+  idf(term: string): number {
+    const df = this.df.get(term) ?? 0;
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  has(term: string): boolean {
+    return this.df.has(term);
+  }
+
+  /** BM25F score of every card for weighted query terms. */
+  score(query: Map<string, number>): Float64Array {
+    const scores = new Float64Array(this.docs.length);
+    for (const [term, qw] of query) {
+      if (!this.df.has(term)) continue;
+      const idf = this.idf(term);
+      for (let i = 0; i < this.docs.length; i++) {
+        const d = this.docs[i]!;
+        let tf = 0;
+        for (const f of FIELDS) {
+          const n = d.tf[f].get(term);
+          if (!n) continue;
+          tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / this.avgLen[f]);
+        }
+        if (tf > 0) scores[i] = scores[i]! + qw * idf * (tf / (K1 + tf));
+      }
+    }
+    return scores;
+  }
+
+  /** The query terms a card contains, for explaining a match. */
+  shared(query: Iterable<string>, i: number): string[] {
+    const d = this.docs[i]!;
+    return [...query].filter((t) => FIELDS.some((f) => d.tf[f].has(t)));
+  }
+}

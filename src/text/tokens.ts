@@ -1,0 +1,71 @@
+import { stemmer } from 'stemmer';
+import { maskIdentity, stripAnsi } from './mask.js';
+
+const STOPWORDS = new Set(
+  `a an and are as at be been being but by can could did do does doing for from had has have having he her his how i if in
+into is it its itself just me my no nor of on once only or other our out over own same she should so some such than that the
+their them then there these they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours also any all each few more most both again about above after before below between
+during off here get got use using used via per etc e g eg ie vs anyone someone anything something please thanks thank hi hello
+hey guys still just really now even ever every way like im ive dont doesnt didnt isnt wasnt arent cant wont shouldnt couldnt`.split(/\s+/),
+);
+
+/** Placeholders from masking that carry meaning as tokens. */
+const PLACEHOLDERS = new Set(['peerid']);
+const MASKS = new Set(['timestamp', 'uuid', 'hexid', 'ipaddr', 'macaddr']);
+
+const COMPOUND = /[\p{L}\p{N}_]+(?:(?:::|[.\-/])[\p{L}\p{N}_]+)*/gu;
+
+function splitParts(compound: string): string[] {
+  return compound
+    .split(/::|[.\-/_]/)
+    .flatMap((p) => p.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(' '))
+    .filter(Boolean);
+}
+
+function normWord(w: string): string | null {
+  const l = w.toLowerCase();
+  if (STOPWORDS.has(l)) return null;
+  if (/^\d+$/.test(l)) return l.length <= 5 ? l : null;
+  if (l.length < 2) return null;
+  if (/^[a-z]+$/.test(l)) return stemmer(l);
+  return l;
+}
+
+/**
+ * Identifier-aware tokens for error text. `lloom_core::network` yields the compound and
+ * `lloom`, `core`, `network`; `ImagePullBackOff`, `MODEL_UNAVAILABLE` and `x509` survive whole.
+ * Plain words are stemmed; timestamps, ids and addresses are dropped, peer ids become `peerid`.
+ */
+export function tokenize(text: string): string[] {
+  const masked = maskIdentity(stripAnsi(text)).replace(/['’](?=\w)/g, '');
+  const out: string[] = [];
+  for (const m of masked.matchAll(COMPOUND)) {
+    const raw = m[0];
+    const lower = raw.toLowerCase();
+    if (MASKS.has(lower)) continue;
+    if (PLACEHOLDERS.has(lower)) {
+      out.push(lower);
+      continue;
+    }
+    const parts = splitParts(raw);
+    if (parts.length > 1) {
+      if (!/^\d+(\.\d+)*$/.test(raw) && raw.length <= 40) out.push(lower);
+      for (const p of parts) {
+        const n = normWord(p);
+        if (n) out.push(n);
+      }
+    } else {
+      const n = normWord(raw);
+      if (n) out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Term frequencies of a token list. */
+export function termCounts(tokens: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}

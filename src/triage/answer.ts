@@ -1,0 +1,74 @@
+import type { ProblemCard } from '../knowledge/card.js';
+import type { Citation, Reply, ReplySection } from '../chat/reply.js';
+import type { Candidate } from './retrieve.js';
+
+export function displayTitle(card: ProblemCard): string {
+  return card.title.replace(/^(problem|issue)\s*:\s*/i, '').replace(/^\d+\.\s*/, '').replace(/^["“](.*)["”]$/, '$1');
+}
+
+export function citation(card: ProblemCard): Citation {
+  return { cardId: card.id, guide: card.guide, file: `knowledge/${card.guide}.md`, heading: card.title, path: card.path, lines: card.lines };
+}
+
+/** The answer for a match: why it matched, how to diagnose, how to fix, where it comes from. */
+export function matchReply(top: Candidate, alternatives: Candidate[], confidence: number, fingerprint: string, notes: string[]): Reply {
+  const card = top.card;
+  const sections: ReplySection[] = [];
+  if (top.why) {
+    sections.push({
+      heading: 'Why this matches',
+      blocks: [{ type: 'text', text: `Your paste:  ${clip(top.why.pasteLine, 300)}\nThe guide:   ${clip(top.why.guideLine, 300)}` }],
+    });
+  }
+  if (card.causes.length) sections.push({ heading: 'Likely causes', blocks: [{ type: 'text', text: card.causes.map((c) => `- ${c}`).join('\n') }] });
+  if (card.diagnosis.commands.length) {
+    sections.push({ heading: 'Diagnose', blocks: [{ type: 'code', lang: 'bash', text: card.diagnosis.commands.join('\n') }] });
+  }
+  if (card.solutions.length) sections.push({ heading: 'Fix', blocks: [{ type: 'steps', steps: card.solutions.map((s) => ({ text: s.text, code: s.code })) }] });
+  if (alternatives.length) {
+    sections.push({
+      heading: 'Also possible',
+      blocks: [{ type: 'text', text: alternatives.map((a) => `- ${displayTitle(a.card)} (${a.card.guide}) [${a.card.id}]`).join('\n') }],
+    });
+  }
+  return {
+    title: `${displayTitle(card)} (${card.guide})`,
+    summary: `Matched "${card.path.join(' > ')}" in the ${card.guide} guide, confidence ${confidence.toFixed(2)}.`,
+    sections,
+    citations: [citation(card)],
+    actions: [
+      { id: 'fixed', label: 'Fixed it', value: `${fingerprint}|${card.id}` },
+      { id: 'not-it', label: 'Not it', value: `${fingerprint}|${card.id}` },
+      { id: 'escalate', label: 'Escalate', value: fingerprint },
+      ...(alternatives.length ? [{ id: 'show-more' as const, label: 'Show alternatives', value: alternatives.map((a) => a.card.id).join(',') }] : []),
+    ],
+    attachments: [],
+    notes,
+  };
+}
+
+/** The honest answer when no guide section has enough evidence. */
+export function abstainReply(system: string | null, near: Candidate[], fingerprint: string, notes: string[]): Reply {
+  const sections: ReplySection[] = [];
+  if (near.length) {
+    sections.push({
+      heading: 'Closest sections (weak evidence)',
+      blocks: [{ type: 'text', text: near.map((c) => `- ${displayTitle(c.card)} (${c.card.guide}) [${c.card.id}]`).join('\n') }],
+    });
+  }
+  return {
+    title: 'No guide section matches this paste',
+    summary: system
+      ? `It looks like ${system} output, but none of the guide's problems fits what it shows.`
+      : 'None of the guides describes this error.',
+    sections,
+    citations: [],
+    actions: [{ id: 'escalate', label: 'Escalate', value: fingerprint }],
+    attachments: [],
+    notes,
+  };
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}

@@ -1,0 +1,136 @@
+import type { MedicConfig } from '../config.js';
+import type { Reply } from '../chat/reply.js';
+import type { ProblemCard } from '../knowledge/card.js';
+import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
+import { buildIndex, type BuildProgress, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';
+import { LexicalIndex } from '../knowledge/lexical.js';
+import { abstainReply, matchReply } from './answer.js';
+import { type Extracted, extract } from './extract.js';
+import { fingerprint } from './fingerprint.js';
+import { type Candidate, Retriever } from './retrieve.js';
+import { SystemDetector } from './system.js';
+
+export interface Match {
+  id: string;
+  guide: string;
+  title: string;
+  path: string[];
+  score: number;
+}
+
+export interface TriageResult {
+  fingerprint: string;
+  system: string | null;
+  abstain: boolean;
+  confidence: number;
+  matches: Match[];
+  reply: Reply;
+  truncated: boolean;
+}
+
+export interface TriageOptions {
+  top?: number;
+  /** Include retrieval features per match (for tuning and the bench). */
+  explain?: boolean;
+}
+
+/** Abstain below this confidence: the evidence does not name one section. */
+export const ABSTAIN_BELOW = 0.35;
+
+/** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
+export class TriageEngine {
+  private constructor(
+    readonly cards: ProblemCard[],
+    private readonly retriever: Retriever,
+    private readonly embedder: MedicEmbedder,
+    readonly notes: string[],
+  ) {}
+
+  /**
+   * Opens the index, building or refreshing it first when it is missing or stale
+   * (`onNotice` hears why, for stderr).
+   */
+  static async open(
+    cfg: MedicConfig,
+    opts: { onNotice?: (msg: string) => void; onProgress?: (p: BuildProgress) => void; embedder?: MedicEmbedder } = {},
+  ): Promise<TriageEngine> {
+    const embedder = opts.embedder ?? createEmbedder(cfg.embedder);
+    const guides = readGuides(cfg.knowledgeDir);
+    const reasons = staleReasons(cfg.indexDir, guides, embedder.id);
+    const notes: string[] = [];
+    if (reasons.length) {
+      opts.onNotice?.(`medic: building the index (${reasons.join('; ')})`);
+      const started = Date.now();
+      const r = await buildIndex(cfg.knowledgeDir, cfg.indexDir, embedder, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides in ${Date.now() - started} ms`);
+    }
+    const { cards, dense } = await loadIndex(cfg.indexDir, embedder);
+    await embedder.load();
+    const lexical = new LexicalIndex(cards);
+    const retriever = new Retriever(cards, lexical, new SystemDetector(cards), dense);
+    return new TriageEngine(cards, retriever, embedder, notes);
+  }
+
+  async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: unknown }> {
+    const top = opts.top ?? 3;
+    const x = extract(paste);
+    const fp = fingerprint(x);
+    const vector = await this.embedder.embedQuery(denseQuery(x));
+    const ranking = await this.retriever.rank(x, vector);
+    const [best, second] = ranking.candidates;
+    const confidence = best ? confidenceOf(best, second) : 0;
+    const abstain = !best || confidence < ABSTAIN_BELOW;
+    const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
+    const alternatives = ranking.candidates.slice(1, 3);
+    const reply = abstain || !best ? abstainReply(ranking.system.system, ranking.candidates.slice(0, 2), fp, notes) : matchReply(best, alternatives, confidence, fp, notes);
+    const matches = ranking.candidates.slice(0, top).map((c) => toMatch(c));
+    const result: TriageResult & { explain?: unknown } = {
+      fingerprint: fp,
+      system: ranking.system.system ?? (best && !abstain ? best.card.guide : null),
+      abstain,
+      confidence: round(confidence),
+      matches,
+      reply,
+      truncated: x.truncated,
+    };
+    if (opts.explain) {
+      result.explain = {
+        systemScores: ranking.system.scores,
+        salient: x.salient.map((s) => s.text),
+        candidates: ranking.candidates.slice(0, top).map((c) => ({ id: c.card.id, score: round(c.score), ...roundAll(c.features), why: c.why })),
+      };
+    }
+    return result;
+  }
+}
+
+/** What the dense model reads: the strongest error lines and what the person wrote, kept short. */
+function denseQuery(x: Extracted): string {
+  const parts = [...x.salient.slice(0, 3).map((s) => s.text), ...x.prose.slice(0, 2)];
+  const text = (parts.length ? parts : x.lines.slice(0, 3)).join('. ');
+  return text.split(/\s+/).slice(0, 60).join(' ');
+}
+
+/**
+ * Confidence from absolute evidence (an error line found verbatim, lexical coverage of the
+ * paste's known terms, dense similarity) and the margin over the runner-up.
+ */
+function confidenceOf(best: Candidate, second: Candidate | undefined): number {
+  const f = best.features;
+  const dense = Math.max(0, Math.min(1, (f.dense - 0.35) / 0.35));
+  const evidence = Math.max(f.errorLine, Math.min(1, f.lexicalCoverage * 1.2), dense * 0.8);
+  const margin = second ? Math.min(1, (best.score - second.score) / Math.max(1e-9, best.score) / 0.3) : 1;
+  return Math.max(0, Math.min(1, 0.7 * evidence + 0.2 * margin + 0.1 * f.system));
+}
+
+function toMatch(c: Candidate): Match {
+  return { id: c.card.id, guide: c.card.guide, title: c.card.title, path: c.card.path, score: round(c.score) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function roundAll(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
+}
