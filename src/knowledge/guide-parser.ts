@@ -244,9 +244,13 @@ class CardBuilder {
         } else {
           // A sub-label ("Can't connect to kernel:"): part of the text, and the title of what follows.
           this.pendingLabel = plainInline(labelled.label);
-          this.body.push(this.pendingLabel);
+          // Outside any field, a label naming trouble ("Can't connect to kernel:") states a symptom.
+          this.addText(this.pendingLabel, this.field === 'body' && TROUBLE_WORDS.test(this.pendingLabel) ? 'symptoms' : 'body');
           if (labelled.rest) this.addText(labelled.rest);
         }
+      } else if (this.field === 'body' && CONDITION.test(plainInline(b.text))) {
+        // "If a node becomes unresponsive:" states the situation the steps are for.
+        this.addText(plainInline(b.text).replace(CONDITION, '').replace(/[:.]\s*$/, ''), 'symptoms');
       } else this.addText(b.text);
     } else if (b.type === 'code') this.addCode(b);
     else if (b.type === 'list') b.items.forEach((it) => this.addItem(it));
@@ -266,7 +270,7 @@ function cardFrom(guide: string, s: Section, mergesFields: boolean): ProblemCard
   if (quotedTitle) cb.errorLines.unshift(quotedTitle[1]!);
   const hasContent = cb.solutions.length > 0 || cb.commands.length > 0 || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
   if (!hasContent) return null;
-  const problemTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null;
+  const problemTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null || TROUBLE_WORDS.test(s.title);
   const isProblem = problemTitle || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
   const diagnosisCommands = unique([...cb.diagnosisCommands, ...cb.commands.filter(isReadOnlyCommand)]);
   return {
@@ -370,6 +374,12 @@ function codeErrorLines(text: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l && !/^#/.test(l));
 }
+
+/** Words that name trouble, in a heading or a label. */
+export const TROUBLE_WORDS =
+  /\b(issues?|problems?|errors?|fail(s|ed|ures?|ing)?|not (working|loading|responding|starting|found|detected|discovered|running)|won'?t|can'?t|cannot|unable|slow(ly)?|high|timeouts?|timing out|exceeded|overflow|refused|denied|hang(s|ing)?|unresponsive|crash\w*|leaks?|corrupt\w*|missing|invalid|mismatch|conflicts?|unhealthy|stuck|broken)\b/i;
+/** An intro sentence that states when the steps apply. */
+const CONDITION = /^(if|when|whenever)\s+/i;
 
 const READ_ONLY = [
   /^(sudo\s+)?(curl|wget)\b(?!.*\s-X\s*(POST|PUT|DELETE|PATCH))(?!.*\s-d\s)/,

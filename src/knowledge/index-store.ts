@@ -9,7 +9,7 @@ import type { MedicEmbedder } from './embedders/index.js';
 import { parseGuide } from './guide-parser.js';
 
 /** Bump when parsing changes, so existing indexes rebuild. */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 const ManifestSchema = z.object({
   format: z.literal(1),
@@ -60,7 +60,10 @@ export function readGuides(dir: string): Guide[] {
 /** What the dense index embeds for a card: what the problem looks like, not how to fix it. */
 export function cardEmbeddingText(c: ProblemCard): string {
   const title = c.title.replace(/^(problem|issue)\s*:\s*/i, '');
-  return [title, ...c.errorLines, ...c.symptoms, ...c.causes].join('. ').slice(0, 600);
+  const what = [...c.errorLines, ...c.symptoms, ...c.causes];
+  // Procedures describe the situation in their intro and step titles instead of symptoms.
+  const context = what.length >= 2 ? [] : [...c.body, ...c.solutions.map((s) => s.text.split('\n')[0]!)].filter(Boolean);
+  return [title, ...what, ...context].join('. ').slice(0, 600);
 }
 
 export function readManifest(indexDir: string): Manifest | null {

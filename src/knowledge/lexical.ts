@@ -4,8 +4,14 @@ import { termCounts, tokenize } from '../text/tokens.js';
 export const FIELDS = ['title', 'context', 'errors', 'symptoms', 'causes', 'body'] as const;
 export type Field = (typeof FIELDS)[number];
 
-/** Field weights: what a guide states as the error counts more than what it says about fixing it. */
-export const FIELD_WEIGHTS: Record<Field, number> = { title: 3, context: 0.7, errors: 3, symptoms: 2, causes: 1.2, body: 0.6 };
+/** Field weights within the problem description (title, errors, symptoms, causes). */
+export const FIELD_WEIGHTS: Record<Field, number> = { title: 3, context: 0.7, errors: 3, symptoms: 2, causes: 1.2, body: 1 };
+/**
+ * How much the fix text counts next to the problem description. It is saturated on its own,
+ * so the many incidental words in commands and config cannot outweigh the symptoms.
+ */
+export const BODY_WEIGHT = 0.35;
+const PROBLEM_FIELDS = FIELDS.filter((f) => f !== 'body');
 const B = 0.6;
 const K1 = 1.2;
 
@@ -77,12 +83,15 @@ export class LexicalIndex {
       for (let i = 0; i < this.docs.length; i++) {
         const d = this.docs[i]!;
         let tf = 0;
-        for (const f of FIELDS) {
+        for (const f of PROBLEM_FIELDS) {
           const n = d.tf[f].get(term);
           if (!n) continue;
           tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / this.avgLen[f]);
         }
-        if (tf > 0) scores[i] = scores[i]! + qw * idf * (tf / (K1 + tf));
+        const nb = d.tf.body.get(term) ?? 0;
+        const tfBody = nb ? nb / (1 - B + (B * d.len.body) / this.avgLen.body) : 0;
+        const sat = tf / (K1 + tf) + BODY_WEIGHT * (tfBody / (K1 + tfBody));
+        if (sat > 0) scores[i] = scores[i]! + qw * idf * sat;
       }
     }
     return scores;

@@ -26,12 +26,13 @@ const IDENTITY_MASKS: Array<[RegExp, string]> = [
 ];
 
 const TEMPLATE_MASKS: Array<[RegExp, string]> = [
-  [/(?:[a-z]+:\/\/)[^\s"'<>)]+/gi, ' URL '],
-  [/(?:~|\.{1,2})?(?:\/[\w.@+*-]+){2,}\/?/g, ' PATH '],
+  [/(?:[a-z]+:\/\/)[^\s"'<>)]+/gi, ' MASKURL '],
+  [/(?:~|\.{1,2})?(?:\/[\w.@+*-]+){2,}\/?/g, ' MASKPATH '],
   [/\bIPADDR:\d+\b/g, 'IPADDR'],
-  [/"[^"\n]{1,80}"|'[^'\n]{1,80}'/g, ' VALUE '],
-  [/\b\d+(?:\.\d+)?(?:ms|s|m|h|d|kB|KB|MB|GB|Mi|Gi|%)?\b/g, ' NUM '],
-  [/\b(?:\d+[hms])+\b/g, ' NUM '],
+  // Quoted identifiers are values; quoted sentences are messages and stay.
+  [/"[^"\s]{1,80}"|'[^'\s]{1,80}'/g, ' MASKVALUE '],
+  [/\b\d+(?:\.\d+)?(?:ms|s|m|h|d|kB|KB|MB|GB|Mi|Gi|%)?\b/g, ' MASKNUM '],
+  [/\b(?:\d+[hms])+\b/g, ' MASKNUM '],
 ];
 
 export function stripAnsi(text: string): string {
@@ -44,14 +45,24 @@ export function maskIdentity(text: string): string {
   return out;
 }
 
+/**
+ * A line with its variable names masked (URLs, paths, quoted identifiers) but its numbers
+ * kept: exit codes, statuses and errnos are what an error line is about.
+ */
+export function errorTemplate(line: string): string {
+  let out = maskIdentity(stripAnsi(line));
+  for (const [re, sub] of TEMPLATE_MASKS.slice(0, 4)) out = out.replace(re, sub);
+  return out;
+}
+
 /** The template of one line: every variable part masked, whitespace collapsed, lower case. */
 export function lineTemplate(line: string): string {
   let out = maskIdentity(stripAnsi(line));
   for (const [re, sub] of TEMPLATE_MASKS) out = out.replace(re, sub);
   return out
-    .replace(/\b[a-z]+(?:[-_][a-z0-9]+)*-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?\b/g, (m) => (/\d/.test(m) ? 'NAME' : m))
+    .replace(/\b[a-z]+(?:[-_][a-z0-9]+)*-[a-z0-9]{5,10}(?:-[a-z0-9]{5})?\b/g, (m) => (/\d/.test(m) ? 'MASKNAME' : m))
     .replace(/\s+/g, ' ')
-    .replace(/(?:\bNUM\b[ ,]*){2,}/g, 'NUM ')
+    .replace(/(?:\bMASKNUM\b[ ,]*){2,}/g, 'MASKNUM ')
     .trim()
     .toLowerCase();
 }

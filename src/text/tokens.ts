@@ -10,9 +10,12 @@ during off here get got use using used via per etc e g eg ie vs anyone someone a
 hey guys still just really now even ever every way like im ive dont doesnt didnt isnt wasnt arent cant wont shouldnt couldnt`.split(/\s+/),
 );
 
+/** Porter leaves some families apart that error text uses interchangeably. */
+const STEM_FAMILIES: Record<string, string> = { failur: 'fail', connector: 'connect', connectivity: 'connect' };
+
 /** Placeholders from masking that carry meaning as tokens. */
 const PLACEHOLDERS = new Set(['peerid']);
-const MASKS = new Set(['timestamp', 'uuid', 'hexid', 'ipaddr', 'macaddr']);
+const MASKS = new Set(['timestamp', 'uuid', 'hexid', 'ipaddr', 'macaddr', 'maskurl', 'maskpath', 'maskvalue', 'masknum', 'maskname']);
 
 const COMPOUND = /[\p{L}\p{N}_]+(?:(?:::|[.\-/])[\p{L}\p{N}_]+)*/gu;
 
@@ -28,7 +31,10 @@ function normWord(w: string): string | null {
   if (STOPWORDS.has(l)) return null;
   if (/^\d+$/.test(l)) return l.length <= 5 ? l : null;
   if (l.length < 2) return null;
-  if (/^[a-z]+$/.test(l)) return stemmer(l);
+  if (/^[a-z]+$/.test(l)) {
+    const st = stemmer(l);
+    return STEM_FAMILIES[st] ?? st;
+  }
   return l;
 }
 

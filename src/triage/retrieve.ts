@@ -1,14 +1,16 @@
 import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { ProblemCard } from '../knowledge/card.js';
 import type { LexicalIndex } from '../knowledge/lexical.js';
+import { errorTemplate, lineTemplate } from '../text/mask.js';
 import { tokenize } from '../text/tokens.js';
+import { expand } from './glossary.js';
 import type { Extracted } from './extract.js';
 import type { SystemDetector, SystemGuess } from './system.js';
 
 export interface Candidate {
   card: ProblemCard;
   score: number;
-  features: { lexical: number; lexicalCoverage: number; errorLine: number; dense: number; system: number };
+  features: { lexical: number; lexicalCoverage: number; errorLine: number; dense: number; command: number; system: number };
   /** The paste line and guide line that matched best, when an error line matched. */
   why: { pasteLine: string; guideLine: string } | null;
 }
@@ -23,14 +25,26 @@ interface ErrorLine {
   text: string;
   tokens: Set<string>;
   weight: number;
+  /** 1 for a literal error line, less for a symptom the guide describes in words. */
+  trust: number;
 }
 
-const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.25, system: 0.2 };
+/** USE-lite similarity below this says nothing: unrelated sentences often score 0.3. */
+const DENSE_FLOOR = 0.35;
+/** Half of a guide line found in a paste is much weaker evidence than all of it. */
+const CONTAINMENT_POWER = 1.5;
+/** Symptoms in words ("Out of memory errors") are weaker evidence than literal error lines. */
+const SYMPTOM_TRUST = 0.85;
+/** A sentence the person wrote counts less than output they copied. */
+const PROSE_TRUST = 0.6;
+
+const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.15 };
 const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85 };
 
 /** Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior. */
 export class Retriever {
   private readonly errorLines: ErrorLine[][];
+  private readonly commands: Array<Array<Set<string>>>;
   private readonly indexById = new Map<string, number>();
 
   constructor(
@@ -40,12 +54,15 @@ export class Retriever {
     private readonly dense: HNSWLib | null,
   ) {
     cards.forEach((c, i) => this.indexById.set(c.id, i));
-    this.errorLines = cards.map((c) =>
-      c.errorLines.map((text) => {
-        const tokens = new Set(tokenize(text));
-        return { text, tokens, weight: [...tokens].reduce((s, t) => s + lexical.idf(t), 0) };
-      }),
-    );
+    const line = (text: string, trust: number): ErrorLine => {
+      const tokens = new Set(tokenize(errorTemplate(text)));
+      return { text, tokens, weight: [...tokens].reduce((s, t) => s + lexical.idf(t), 0), trust };
+    };
+    this.errorLines = cards.map((c) => [
+      ...c.errorLines.map((t) => line(t, 1)),
+      ...c.symptoms.filter((s) => !c.errorLines.includes(s)).map((t) => line(t, SYMPTOM_TRUST)),
+    ]);
+    this.commands = cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2));
   }
 
   /** Weighted query terms: salient lines count double, commands the user ran count half. */
@@ -56,6 +73,7 @@ export class Retriever {
     };
     const salientIdx = new Set(x.salient.map((s) => s.index));
     x.lines.forEach((line, i) => add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : 1));
+    for (const words of expand(x.lines.join('\n'))) add(words, 1.5);
     for (const [t, w] of q) q.set(t, Math.min(w, 4) ** 0.7);
     return q;
   }
@@ -66,29 +84,31 @@ export class Retriever {
     const lexMax = Math.max(1e-9, ...lex);
     const system = this.detector.detect(query.keys());
     const dense = await this.denseScores(queryVector);
-    const denseVals = [...dense.values()];
-    const denseMax = denseVals.length ? Math.max(...denseVals) : 0;
-    const denseMean = denseVals.length ? denseVals.reduce((a, b) => a + b, 0) / denseVals.length : 0;
 
     const known = [...query].filter(([t]) => this.lexical.has(t));
     const knownMass = known.reduce((s, [t, w]) => s + w * this.lexical.idf(t), 0) || 1;
-    const lineSets = x.lines.map((l) => ({ line: l, tokens: new Set(tokenize(l)) }));
-    const allTokens = new Set(query.keys());
+    const prose = new Set(x.prose);
+    const lineSets = x.lines.map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
+    for (const words of expand(x.lines.join('\n'))) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
+    const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
+    const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
     const candidates = this.cards.map((card, i): Candidate => {
       const shared = this.lexical.shared(query.keys(), i);
       const coverage = shared.reduce((s, t) => s + (query.get(t) ?? 0) * this.lexical.idf(t), 0) / knownMass;
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const sim = dense.get(card.id) ?? 0;
-      const denseN = denseMax > denseMean ? Math.max(0, (sim - denseMean) / (denseMax - denseMean)) : 0;
+      const denseN = Math.max(0, Math.min(1, (sim - DENSE_FLOOR) / (1 - DENSE_FLOOR)));
+      const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
       const fused =
-        KIND_PRIOR[card.kind] * (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.dense * denseN) +
+        KIND_PRIOR[card.kind] *
+          (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.dense * denseN + WEIGHT.command * command) +
         WEIGHT.system * sys;
       return {
         card,
         score: fused,
-        features: { lexical: lex[i]!, lexicalCoverage: coverage, errorLine, dense: sim, system: sys },
+        features: { lexical: lex[i]!, lexicalCoverage: coverage, errorLine, dense: sim, command, system: sys },
         why,
       };
     });
@@ -99,7 +119,7 @@ export class Retriever {
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */
   private errorLineMatch(
     i: number,
-    lines: Array<{ line: string; tokens: Set<string> }>,
+    lines: Array<{ line: string; tokens: Set<string>; trust: number }>,
     all: Set<string>,
   ): { score: number; why: Candidate['why'] } {
     let best = 0;
@@ -107,11 +127,11 @@ export class Retriever {
     for (const e of this.errorLines[i]!) {
       if (e.weight <= 0) continue;
       // Short lines ("Forbidden") are weak evidence however exactly they match.
-      const informative = Math.min(1, e.weight / 9);
-      for (const { line, tokens } of lines) {
+      const informative = Math.min(1, e.weight / 9) * e.trust;
+      for (const { line, tokens, trust } of lines) {
         let hit = 0;
         for (const t of e.tokens) if (tokens.has(t)) hit += this.lexical.idf(t);
-        const s = (hit / e.weight) * informative;
+        const s = (hit / e.weight) ** CONTAINMENT_POWER * informative * trust;
         if (s > best) {
           best = s;
           why = { pasteLine: line, guideLine: e.text };
@@ -119,10 +139,24 @@ export class Retriever {
       }
       let spread = 0;
       for (const t of e.tokens) if (all.has(t)) spread += this.lexical.idf(t);
-      const s = 0.8 * (spread / e.weight) * informative;
+      const s = 0.7 * (spread / e.weight) ** CONTAINMENT_POWER * informative;
       if (s > best) best = s;
     }
     return { score: best, why };
+  }
+
+  /** The best overlap between a command the user ran and one the card lists. */
+  private commandMatch(i: number, pasteCommands: Array<Set<string>>): number {
+    let best = 0;
+    for (const p of pasteCommands) {
+      for (const c of this.commands[i]!) {
+        let inter = 0;
+        for (const t of p) if (c.has(t)) inter++;
+        const jaccard = inter / (p.size + c.size - inter);
+        if (jaccard > best) best = jaccard;
+      }
+    }
+    return best >= 0.4 ? best : 0;
   }
 
   private async denseScores(vector: number[] | null): Promise<Map<string, number>> {
@@ -132,4 +166,10 @@ export class Retriever {
     for (const [doc, distance] of hits) out.set(String(doc.metadata.id), 1 - distance);
     return out;
   }
+}
+
+/** A command as a set of tokens, with its program's folder dropped (`./target/release/x` is `x`). */
+function commandTokens(cmd: string): Set<string> {
+  const line = cmd.trim().replace(/^sudo\s+/, '').replace(/^(?:\S*\/)?(\S+)/, '$1');
+  return new Set(tokenize(lineTemplate(line)));
 }

@@ -9,13 +9,19 @@ export interface SystemGuess {
   scores: Record<string, number>;
 }
 
-const ALPHA = 0.1;
-/** The mass kept for "none of these", so a paste with few signature tokens stays unknown. */
-const UNKNOWN_MASS = 2.5;
+const ALPHA = 0.5;
+/** Log-likelihood ratio below which a token says nothing about the system. */
+const MIN_LLR = 1;
+const MAX_LLR = 4;
+/** The evidence (in nats) "none of these" starts with; a paste needs more to name a system. */
+const UNKNOWN_SCORE = 3;
+const TEMPERATURE = 1.5;
 
 /**
- * Signatures learned from the guides themselves: tokens that one guide uses and the others
- * do not (binary names, log targets, CRD groups, ports, distinctive words).
+ * Signatures learned from the guides themselves: tokens that one guide uses far more than
+ * the others (binary names, log targets, CRD groups, ports, distinctive words), weighted by
+ * a smoothed log-likelihood ratio so a long guide does not win on size. The guide's own name
+ * (its file name) is the strongest signature.
  */
 export class SystemDetector {
   private readonly weights = new Map<string, Map<string, number>>();
@@ -30,16 +36,23 @@ export class SystemDetector {
       byGuide.set(c.guide, counts);
     }
     this.guides = [...byGuide.keys()].sort();
-    const G = this.guides.length;
     const total = new Map<string, number>();
     for (const counts of byGuide.values()) for (const [t, n] of counts) total.set(t, (total.get(t) ?? 0) + n);
-    for (const [t, all] of total) {
+    const vocab = total.size;
+    const size = new Map([...byGuide].map(([g, counts]) => [g, [...counts.values()].reduce((a, b) => a + b, 0)]));
+    const all = [...size.values()].reduce((a, b) => a + b, 0);
+    const ownName = new Map(this.guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
+    for (const [t, sum] of total) {
+      if (/^\d{1,2}$/.test(t)) continue;
       const per = new Map<string, number>();
       for (const g of this.guides) {
         const n = byGuide.get(g)!.get(t) ?? 0;
-        const share = (n + ALPHA) / (all + G * ALPHA);
-        // Only tokens that clearly lean to one guide are signatures.
-        if (n > 0 && share >= 0.6) per.set(g, Math.log1p(n) * (share - 1 / G) * 2);
+        if (n === 0) continue;
+        const inG = (n + ALPHA) / (size.get(g)! + ALPHA * vocab);
+        const elsewhere = (sum - n + ALPHA) / (all - size.get(g)! + ALPHA * vocab);
+        const llr = Math.log(inG / elsewhere);
+        if (ownName.get(t) === g) per.set(g, MAX_LLR + 2);
+        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr));
       }
       if (per.size) this.weights.set(t, per);
     }
@@ -52,8 +65,8 @@ export class SystemDetector {
       if (!per) continue;
       for (const [g, w] of per) raw[g] = raw[g]! + w;
     }
-    const exp = Object.fromEntries(this.guides.map((g) => [g, Math.expm1(Math.min(raw[g]!, 20))]));
-    const sum = Object.values(exp).reduce((a, b) => a + b, 0) + UNKNOWN_MASS;
+    const exp = Object.fromEntries(this.guides.map((g) => [g, Math.exp(raw[g]! / TEMPERATURE)]));
+    const sum = Object.values(exp).reduce((a, b) => a + b, 0) + Math.exp(UNKNOWN_SCORE / TEMPERATURE);
     const scores = Object.fromEntries(this.guides.map((g) => [g, exp[g]! / sum]));
     const best = this.guides.reduce<string | null>((b, g) => (b === null || scores[g]! > scores[b]! ? g : b), null);
     return { system: best && scores[best]! >= 0.5 ? best : null, scores };

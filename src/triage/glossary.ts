@@ -1,0 +1,31 @@
+/**
+ * What well-known error codes mean, in the words guides use. These are universal facts
+ * (errno values, HTTP statuses, exit codes, signals), not rules about any guide: they let
+ * "os error 98" find a section that says "Address already in use".
+ */
+const GLOSSARY: Array<[RegExp, string]> = [
+  [/\bexit(?:ed)?(?: with)? (?:code|status):? ?137\b|\bOOMKilled\b|\bsignal 9\b|\bSIGKILL\b/i, 'killed out of memory'],
+  [/\bexit(?:ed)?(?: with)? (?:code|status):? ?139\b|\bSIGSEGV\b|segmentation fault/i, 'crash segmentation fault'],
+  [/\bcannot allocate memory\b|\bENOMEM\b|memory allocation of \d+ bytes failed|\bCUDA out of memory\b|\bOutOfMemoryError\b/i, 'out of memory'],
+  [/\bos error 98\b|\bEADDRINUSE\b|\berrno 98\b|port is already allocated|bind: address already in use/i, 'address already in use port conflict'],
+  [/\bos error 24\b|\bEMFILE\b|\berrno 24\b/i, 'too many open files'],
+  [/\bos error 111\b|\bECONNREFUSED\b|\berrno 111\b/i, 'connection refused'],
+  [/\bos error 110\b|\bETIMEDOUT\b|\bDeadlineExceeded\b|context deadline exceeded|\bi\/o timeout\b/i, 'timeout deadline exceeded'],
+  [/\bos error 13\b|\bEACCES\b|\bEPERM\b/i, 'permission denied'],
+  [/\bos error 2\b|\bENOENT\b/i, 'no such file not found'],
+  [/\bos error 28\b|\bENOSPC\b|no space left on device/i, 'disk full no space'],
+  [/\bENOTFOUND\b|\bEAI_AGAIN\b|\bNXDOMAIN\b|no such host|name or service not known|temporary failure in name resolution/i, 'dns name resolution failed lookup'],
+  [/\bx509\b|\bUnknownIssuer\b|certificate verify failed|certificate has expired|self[- ]signed certificate|unknown authority/i, 'tls ssl certificate'],
+  [/\bHTTP\/[\d.]+"? 401\b|\b401 (?:Client Error|Unauthorized)\b|\bUnauthorized\b/i, 'authentication unauthorized 401'],
+  [/\b403 (?:Client Error|Forbidden)\b|\bForbidden\b/i, 'forbidden permission 403'],
+  [/\b429\b(?: Too Many Requests)?|too many requests/i, 'rate limit exceeded 429'],
+  [/\b500 Internal Server Error\b/i, 'internal server error 500'],
+  [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy upstream connection 502'],
+  [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
+  [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
+];
+
+/** Words to add to the query for the codes a paste contains. */
+export function expand(text: string): string[] {
+  return GLOSSARY.filter(([re]) => re.test(text)).map(([, words]) => words);
+}
