@@ -52,7 +52,15 @@ export function maskIdentity(text: string): string {
 export function errorTemplate(line: string): string {
   let out = maskIdentity(stripAnsi(line));
   for (const [re, sub] of TEMPLATE_MASKS.slice(0, 4)) out = out.replace(re, sub);
-  return out;
+  return messageOf(out);
+}
+
+const LOG_PREFIX = /^\s*(?:TIMESTAMP\s*)*(?:\[?\s*(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|WRN|INF|DBG|FATAL|CRIT)\s*\]?:?\s+)?(?:[\w-]+(?:(?:::|\.)[\w-]+)+:\s+)?/i;
+
+/** The message of a log line: its timestamp, level and logger target dropped. */
+export function messageOf(line: string): string {
+  const m = line.replace(LOG_PREFIX, '');
+  return m.trim() ? m : line;
 }
 
 /** The template of one line: every variable part masked, whitespace collapsed, lower case. */

@@ -23,6 +23,8 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
+  // Everyday words for a stuck process, in the words guides use.
+  [/\b(freez(?:e|es|ing)|frozen|hangs?|hanging|hung|stuck|unresponsive|not responding|doesn'?t respond)\b/i, 'hanging unresponsive'],
 ];
 
 /** Words to add to the query for the codes a paste contains. */

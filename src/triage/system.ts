@@ -16,6 +16,9 @@ const MAX_LLR = 4;
 /** The evidence (in nats) "none of these" starts with; a paste needs more to name a system. */
 const UNKNOWN_SCORE = 3;
 const TEMPERATURE = 1.5;
+/** Identifiers (binary names, log targets, ports, config keys) are near-certain signatures; words are circumstantial. */
+const IDENTIFIER = /[^a-z]/;
+const WORD_FACTOR = 0.6;
 
 /**
  * Signatures learned from the guides themselves: tokens that one guide uses far more than
@@ -52,7 +55,7 @@ export class SystemDetector {
         const elsewhere = (sum - n + ALPHA) / (all - size.get(g)! + ALPHA * vocab);
         const llr = Math.log(inG / elsewhere);
         if (ownName.get(t) === g) per.set(g, MAX_LLR + 2);
-        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr));
+        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr) * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR));
       }
       if (per.size) this.weights.set(t, per);
     }
