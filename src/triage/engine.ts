@@ -35,7 +35,7 @@ export interface TriageOptions {
 }
 
 /** Abstain below this confidence: the evidence does not name one section. */
-export const ABSTAIN_BELOW = 0.35;
+export const ABSTAIN_BELOW = 0.45;
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
@@ -77,8 +77,8 @@ export class TriageEngine {
     const fp = fingerprint(x);
     const vector = await this.embedder.embedQuery(denseQuery(x));
     const ranking = await this.retriever.rank(x, vector);
-    const [best, second] = ranking.candidates;
-    const confidence = best ? confidenceOf(best, second) : 0;
+    const best = ranking.candidates[0];
+    const confidence = best ? confidenceOf(best) : 0;
     const abstain = !best || confidence < ABSTAIN_BELOW;
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
     const alternatives = ranking.candidates.slice(1, 3);
@@ -112,15 +112,12 @@ function denseQuery(x: Extracted): string {
 }
 
 /**
- * Confidence from absolute evidence (an error line found verbatim, lexical coverage of the
- * paste's known terms, dense similarity) and the margin over the runner-up.
+ * Confidence on a 0..1 scale from the fused score. The fused score already mixes absolute
+ * evidence (an error line found verbatim, lexical and dense similarity, the system named by
+ * the paste), so a weak top score means no section is really supported.
  */
-function confidenceOf(best: Candidate, second: Candidate | undefined): number {
-  const f = best.features;
-  const dense = Math.max(0, Math.min(1, (f.dense - 0.35) / 0.35));
-  const evidence = Math.max(f.errorLine, Math.min(1, f.lexicalCoverage * 1.2), dense * 0.8);
-  const margin = second ? Math.min(1, (best.score - second.score) / Math.max(1e-9, best.score) / 0.3) : 1;
-  return Math.max(0, Math.min(1, 0.7 * evidence + 0.2 * margin + 0.1 * f.system));
+function confidenceOf(best: Candidate): number {
+  return Math.max(0, Math.min(1, (best.score - 0.3) / 0.6));
 }
 
 function toMatch(c: Candidate): Match {

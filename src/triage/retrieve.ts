@@ -61,6 +61,8 @@ export class Retriever {
     this.errorLines = cards.map((c) => [
       ...c.errorLines.map((t) => line(t, 1)),
       ...c.symptoms.filter((s) => !c.errorLines.includes(s)).map((t) => line(t, SYMPTOM_TRUST)),
+      // A problem's heading names it in words, like a symptom does.
+      ...(c.kind === 'problem' && !c.errorLines.length ? [line(c.title.replace(/^(problem|issue)\s*:\s*|^\d+\.\s*/i, ''), SYMPTOM_TRUST)] : []),
     ]);
     this.commands = cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2));
   }
