@@ -48,5 +48,7 @@ function looksLikeCommand(line: string): boolean {
   if (/^\w[\w.]*\s*=\s/.test(line) && !/^export\s/.test(line)) return false;
   if (/^(if|then|else|fi|for|do|done|while|echo\s+"[^"]*"\s*$)$/.test(first)) return false;
   if (/^(set|shift|exit|return|local|function)$/.test(first)) return false;
+  // Log output pasted into a shell block is not a command.
+  if (/^(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|level=)/.test(first)) return false;
   return /^[\w./~$(-]/.test(first);
 }

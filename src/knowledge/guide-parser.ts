@@ -108,9 +108,9 @@ export function classifyLabel(label: string): Label | null {
     .trim();
   if (/\bcauses?\b/.test(l) && /\b(solutions?|fix(es)?)\b/.test(l)) return 'causes+solutions';
   if (/^(symptoms?|signs?|errors?|error messages?|what you see|observed behaviou?r)$/.test(l)) return 'symptoms';
-  if (/^((common|possible|likely|root) )?causes?$/.test(l) || l === 'why') return 'causes';
+  if (/^((common|possible|likely|root) )?(causes?|reasons?)$/.test(l) || /^why( (it|this) happens)?$/.test(l)) return 'causes';
   if (/^(diagnos(is|e|tics?)|investigation|how to check)$/.test(l)) return 'diagnosis';
-  if (/^((common|possible|quick) )?(solutions?|fix(es)?|resolution|workarounds?|remediation|what to do)( \d+)?$/.test(l)) {
+  if (/^((common|possible|quick) )?(solutions?|fix(es)?|resolution|workarounds?|remediation|what to do|how to fix( it)?|steps to fix)( \d+)?$/.test(l)) {
     return 'solutions';
   }
   return null;
@@ -122,7 +122,9 @@ function splitLabel(text: string): { label: string; rest: string } | null {
   if (!m) return null;
   const label = m[1]!.trim();
   const hadColon = /:\s*$/.test(label) || /^\*\*[^*]+\*\*\s*:/.test(text.trim());
-  if (!hadColon) return null;
+  // A paragraph that is only bold text is a label too ("**What you see**").
+  const alone = m[2]!.trim() === '';
+  if (!hadColon && !alone) return null;
   return { label: label.replace(/:\s*$/, ''), rest: m[2]!.trim() };
 }
 
