@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { medic, tempDir } from './helpers.js';
+
+const env = { MEDIC_DATA_DIR: tempDir() };
+const run = (args: string[], input?: string | Buffer) => medic(args, { env, ...(input !== undefined ? { input } : {}) });
+
+interface JsonlOut {
+  id: string | null;
+  abstain?: boolean;
+  matches?: Array<{ id: string; guide: string; title: string; path: string[]; score: number }>;
+  fingerprint?: string;
+  system?: string | null;
+  error?: string;
+}
+
+async function batch(cases: Array<{ id: string; paste: string } | string>): Promise<Map<string, JsonlOut>> {
+  const input = cases.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join('\n') + '\n';
+  const r = await run(['triage', '--jsonl'], input);
+  assert.equal(r.code, 0, r.stderr);
+  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonlOut);
+  return new Map(out.map((o, i) => [o.id ?? `#${i}`, o]));
+}
+
+describe('medic triage', () => {
+  before(async () => {
+    // Builds the index once for this file, and says so on stderr.
+    const r = await run(['triage', 'Error: Address already in use']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /building the index \(no index yet\)/);
+  });
+
+  it('--json prints the documented object, naming the right card with its citation', async () => {
+    const r = await run(['triage', '--json', '--top', '2', 'Error: Address already in use (os error 98)']);
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(o).sort(), ['abstain', 'confidence', 'fingerprint', 'matches', 'reply', 'system', 'truncated']);
+    assert.equal(o.abstain, false);
+    assert.equal(o.system, 'llmspell');
+    assert.match(o.fingerprint, /^fp_[0-9a-f]{16}$/);
+    assert.equal(o.matches.length, 2);
+    assert.deepEqual(Object.keys(o.matches[0]).sort(), ['guide', 'id', 'path', 'score', 'title']);
+    assert.equal(o.matches[0].id, 'llmspell#kernel-wont-start');
+    assert.equal(o.reply.citations[0].file, 'knowledge/llmspell.md');
+    assert.deepEqual(o.reply.citations[0].lines, { start: 155, end: 178 });
+    assert.ok(o.reply.actions.some((a: { id: string }) => a.id === 'not-it'));
+    const fix = o.reply.sections.find((s: { heading: string }) => s.heading === 'Fix');
+    assert.ok(JSON.stringify(fix).includes('llmspell kernel stop --all'), 'solution code blocks are verbatim');
+  });
+
+  it('reads the paste from --file and from standard input, with the readable rendering by default', async () => {
+    const f = join(tempDir(), 'paste.log');
+    writeFileSync(f, 'kubectl describe pod x\n  Warning  BackOff  Back-off restarting failed container\n  Reason: CrashLoopBackOff\n');
+    const fromFile = await run(['triage', '--file', f]);
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.match(fromFile.stdout, /^CrashLoopBackOff \(hourglass\)/);
+    assert.match(fromFile.stdout, /Sources:\n {2}- knowledge\/hourglass\.md > /);
+    const fromStdin = await run(['triage'], 'ERROR lloom_executor: Model \'llama-3-8b\' not found in backend\n');
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+    assert.match(fromStdin.stdout, /^Model not found \(lloom\)/);
+  });
+
+  it('--jsonl follows the score.mjs contract and survives a bad line', async () => {
+    const out = await batch([
+      { id: 'ok', paste: 'WARN  lloom_executor: No CUDA devices found, falling back to CPU' },
+      'this is not json',
+      { id: 'empty', paste: '   ' },
+      { id: 'later', paste: 'x509: certificate has expired or is not yet valid' },
+    ]);
+    const ok = out.get('ok')!;
+    assert.equal(ok.abstain, false);
+    assert.equal(ok.matches![0]!.id, 'lloom#problem-gpu-not-detected');
+    assert.equal(ok.matches![0]!.title, 'Problem: GPU not detected');
+    assert.equal(typeof ok.fingerprint, 'string');
+    assert.equal(ok.system, 'lloom');
+    assert.match(out.get('#1')!.error!, /JSON/);
+    assert.match(out.get('empty')!.error!, /empty/);
+    assert.equal(out.get('later')!.matches![0]!.guide, 'hybridgrid');
+  });
+
+  it('abstains on chatter and on errors no guide covers', async () => {
+    const out = await batch([
+      { id: 'thanks', paste: 'thanks, that fixed it!' },
+      { id: 'around', paste: 'anyone around?' },
+      { id: 'npm', paste: 'npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! Found: react@18.2.0' },
+      { id: 'git', paste: 'fatal: not a git repository (or any of the parent directories): .git' },
+      { id: 'java', paste: 'Exception in thread "main" java.lang.NoClassDefFoundError: org/apache/log4j/Logger' },
+    ]);
+    for (const [id, o] of out) assert.equal(o.abstain, true, `${id} abstains`);
+  });
+
+  it('fingerprints ignore timestamps, ids, peer ids and addresses, and tell errors apart', async () => {
+    const out = await batch([
+      { id: 'a', paste: '2025-08-14T09:12:02.871Z WARN lloom_core::network: Peer disconnected: 12D3KooWQ8xbgB3kbH2Lyoq7ZzGZgmpmJTwd2jJz4TbKa1s6nU6W (reason: Timeout) from 203.0.113.17:4001' },
+      { id: 'b', paste: '2026-01-02T23:59:59.001Z WARN lloom_core::network: Peer disconnected: 12D3KooWBp3pXD9DcTgxYb2KnMEKDdJSmB9GwsJnycZQPmXAcPG2 (reason: Timeout) from 10.1.2.3:51234' },
+      { id: 'c', paste: 'pod hourglass-7f9c6d8b5-x2k4q\n  Reason: CrashLoopBackOff\n  Restart Count: 6' },
+      { id: 'd', paste: 'pod hourglass-5c4d7b9f8-q9w8e\n  Reason: CrashLoopBackOff\n  Restart Count: 41' },
+      { id: 'e', paste: '2025-08-14T09:12:02.871Z ERROR lloom_core::signing: Signature verification failed: Invalid signature' },
+    ]);
+    assert.equal(out.get('a')!.fingerprint, out.get('b')!.fingerprint);
+    assert.equal(out.get('c')!.fingerprint, out.get('d')!.fingerprint);
+    assert.notEqual(out.get('a')!.fingerprint, out.get('e')!.fingerprint);
+    assert.notEqual(out.get('a')!.fingerprint, out.get('c')!.fingerprint);
+  });
+
+  it('rejects empty, binary and oversized input with one line and exit 2', async () => {
+    const empty = await run(['triage'], '  \n');
+    assert.equal(empty.code, 2);
+    assert.equal(empty.stderr.trim().split('\n').length, 1);
+    assert.match(empty.stderr, /empty/);
+    const binary = await run(['triage'], Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x01, 0x02, 0xff, 0x00, 0x10]));
+    assert.equal(binary.code, 2);
+    assert.match(binary.stderr, /binary/);
+    const huge = await run(['triage'], 'ERROR x\n'.repeat(200_000));
+    assert.equal(huge.code, 2);
+    assert.match(huge.stderr, /over 1 MB/);
+    const missing = await run(['triage', '--file', '/nonexistent/paste.log']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read \/nonexistent\/paste\.log: ENOENT/);
+    const badTop = await run(['triage', '--top', 'zero', 'x']);
+    assert.notEqual(badTop.code, 0);
+  });
+
+  it('reads long pastes by their salient lines and says so', async () => {
+    const noise = Array.from({ length: 3000 }, (_, i) => `2025-08-14T09:12:${String(i % 60).padStart(2, '0')}Z INFO lloom_executor: heartbeat ok seq=${i}`);
+    noise.splice(1500, 0, '2025-08-14T09:30:00Z ERROR lloom_executor::llm_client: Failed to connect to LMStudio: Connection refused');
+    const r = await run(['triage', '--json'], noise.join('\n'));
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.truncated, true);
+    assert.equal(o.matches[0].id, 'lloom#problem-lmstudio-connection-failed');
+    assert.match(o.reply.notes.join(' '), /salient lines/);
+  });
+});
