@@ -5,7 +5,7 @@ import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index
 import { buildIndex, type BuildProgress, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
-import { type Extracted, extract } from './extract.js';
+import { extract } from './extract.js';
 import { fingerprint } from './fingerprint.js';
 import { type Candidate, Retriever } from './retrieve.js';
 import { SystemDetector } from './system.js';
@@ -35,14 +35,13 @@ export interface TriageOptions {
 }
 
 /** Abstain below this confidence: the evidence does not name one section. */
-export const ABSTAIN_BELOW = 0.45;
+export const ABSTAIN_BELOW = 0.5;
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
   private constructor(
     readonly cards: ProblemCard[],
     private readonly retriever: Retriever,
-    private readonly embedder: MedicEmbedder,
     readonly notes: string[],
   ) {}
 
@@ -67,16 +66,15 @@ export class TriageEngine {
     const { cards, dense } = await loadIndex(cfg.indexDir, embedder);
     await embedder.load();
     const lexical = new LexicalIndex(cards);
-    const retriever = new Retriever(cards, lexical, new SystemDetector(cards), dense);
-    return new TriageEngine(cards, retriever, embedder, notes);
+    const retriever = new Retriever(cards, lexical, new SystemDetector(cards), dense, (text) => embedder.embedQuery(text));
+    return new TriageEngine(cards, retriever, notes);
   }
 
   async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: unknown }> {
     const top = opts.top ?? 3;
     const x = extract(paste);
     const fp = fingerprint(x);
-    const vector = await this.embedder.embedQuery(denseQuery(x));
-    const ranking = await this.retriever.rank(x, vector);
+    const ranking = await this.retriever.rank(x);
     const best = ranking.candidates[0];
     const confidence = best ? confidenceOf(best) : 0;
     const abstain = !best || confidence < ABSTAIN_BELOW;
@@ -97,19 +95,14 @@ export class TriageEngine {
       result.explain = {
         systemScores: ranking.system.scores,
         salient: x.salient.map((s) => s.text),
-        candidates: ranking.candidates.slice(0, top).map((c) => ({ id: c.card.id, score: round(c.score), ...roundAll(c.features), why: c.why })),
+        usedDense: ranking.usedDense,
+        candidates: ranking.candidates.slice(0, top).map((c) => ({ id: c.card.id, score: round(c.score), evidence: round(c.evidence), ...roundAll(c.features), why: c.why })),
       };
     }
     return result;
   }
 }
 
-/** What the dense model reads: the strongest error lines and what the person wrote, kept short. */
-function denseQuery(x: Extracted): string {
-  const parts = [...x.salient.slice(0, 3).map((s) => s.text), ...x.prose.slice(0, 2)];
-  const text = (parts.length ? parts : x.lines.slice(0, 3)).join('. ');
-  return text.split(/\s+/).slice(0, 60).join(' ');
-}
 
 /**
  * Confidence on a 0..1 scale from the fused score. The fused score already mixes absolute
@@ -117,7 +110,7 @@ function denseQuery(x: Extracted): string {
  * the paste), so a weak top score means no section is really supported.
  */
 function confidenceOf(best: Candidate): number {
-  return Math.max(0, Math.min(1, (best.score - 0.3) / 0.6));
+  return Math.max(0, Math.min(1, (best.evidence - 0.2) / 0.6));
 }
 
 function toMatch(c: Candidate): Match {
@@ -128,6 +121,6 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function roundAll(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
+function roundAll(o: Record<string, number | null>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? null : round(v)]));
 }

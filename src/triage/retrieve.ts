@@ -9,14 +9,19 @@ import type { SystemDetector, SystemGuess } from './system.js';
 
 export interface Candidate {
   card: ProblemCard;
+  /** Evidence for this card without the dense model: what confidence is computed from. */
+  evidence: number;
+  /** The ranking score: evidence, plus dense similarity where it had to break a near-tie. */
   score: number;
-  features: { lexical: number; lexicalCoverage: number; errorLine: number; dense: number; command: number; system: number };
+  features: { lexical: number; lexicalCoverage: number; errorLine: number; dense: number | null; command: number; system: number };
   /** The paste line and guide line that matched best, when an error line matched. */
   why: { pasteLine: string; guideLine: string } | null;
 }
 
 export interface Ranking {
   candidates: Candidate[];
+  /** Whether the dense model was asked (only when the top candidates were close). */
+  usedDense: boolean;
   system: SystemGuess;
   queryTokens: Map<string, number>;
 }
@@ -39,6 +44,8 @@ const SYMPTOM_TRUST = 0.85;
 const PROSE_TRUST = 0.6;
 
 const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.15 };
+/** Candidates this close to the best are re-ranked with the dense model; the rest cannot reach it. */
+const TIE_WINDOW = WEIGHT.dense;
 const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85 };
 
 /** Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior. */
@@ -52,6 +59,7 @@ export class Retriever {
     private readonly lexical: LexicalIndex,
     private readonly detector: SystemDetector,
     private readonly dense: HNSWLib | null,
+    private readonly embed: ((text: string) => Promise<number[]>) | null,
   ) {
     cards.forEach((c, i) => this.indexById.set(c.id, i));
     const line = (text: string, trust: number): ErrorLine => {
@@ -80,12 +88,11 @@ export class Retriever {
     return q;
   }
 
-  async rank(x: Extracted, queryVector: number[] | null): Promise<Ranking> {
+  async rank(x: Extracted): Promise<Ranking> {
     const query = this.queryTerms(x);
     const lex = this.lexical.score(query);
     const lexMax = Math.max(1e-9, ...lex);
     const system = this.detector.detect(query.keys());
-    const dense = await this.denseScores(queryVector);
 
     const known = [...query].filter(([t]) => this.lexical.has(t));
     const knownMass = known.reduce((s, [t, w]) => s + w * this.lexical.idf(t), 0) || 1;
@@ -99,23 +106,35 @@ export class Retriever {
       const shared = this.lexical.shared(query.keys(), i);
       const coverage = shared.reduce((s, t) => s + (query.get(t) ?? 0) * this.lexical.idf(t), 0) / knownMass;
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
-      const sim = dense.get(card.id) ?? 0;
-      const denseN = Math.max(0, Math.min(1, (sim - DENSE_FLOOR) / (1 - DENSE_FLOOR)));
       const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
-      const fused =
-        KIND_PRIOR[card.kind] *
-          (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.dense * denseN + WEIGHT.command * command) +
+      const evidence =
+        KIND_PRIOR[card.kind] * (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.command * command) +
         WEIGHT.system * sys;
       return {
         card,
-        score: fused,
-        features: { lexical: lex[i]!, lexicalCoverage: coverage, errorLine, dense: sim, command, system: sys },
+        evidence,
+        score: evidence,
+        features: { lexical: lex[i]!, lexicalCoverage: coverage, errorLine, dense: null, command, system: sys },
         why,
       };
     });
-    candidates.sort((a, b) => b.score - a.score);
-    return { candidates, system, queryTokens: query };
+    candidates.sort((a, b) => b.evidence - a.evidence);
+    // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
+    const top = candidates[0]?.evidence ?? 0;
+    const close = candidates.filter((c) => c.evidence >= top - TIE_WINDOW);
+    let usedDense = false;
+    if (close.length > 1 && this.embed && this.dense) {
+      const dense = await this.denseScores(await this.embed(denseQuery(x)));
+      usedDense = true;
+      for (const c of close) {
+        const sim = dense.get(c.card.id) ?? 0;
+        c.features.dense = sim;
+        c.score = c.evidence + KIND_PRIOR[c.card.kind] * WEIGHT.dense * Math.max(0, Math.min(1, (sim - DENSE_FLOOR) / (1 - DENSE_FLOOR)));
+      }
+      candidates.sort((a, b) => b.score - a.score);
+    }
+    return { candidates, system, queryTokens: query, usedDense };
   }
 
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */
@@ -161,9 +180,9 @@ export class Retriever {
     return best >= 0.4 ? best : 0;
   }
 
-  private async denseScores(vector: number[] | null): Promise<Map<string, number>> {
+  private async denseScores(vector: number[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (!vector || !this.dense) return out;
+    if (!this.dense) return out;
     const hits = await this.dense.similaritySearchVectorWithScore(vector, this.cards.length);
     for (const [doc, distance] of hits) out.set(String(doc.metadata.id), 1 - distance);
     return out;
@@ -174,4 +193,22 @@ export class Retriever {
 function commandTokens(cmd: string): Set<string> {
   const line = cmd.trim().replace(/^sudo\s+/, '').replace(/^(?:\S*\/)?(\S+)/, '$1');
   return new Set(tokenize(lineTemplate(line)));
+}
+
+const DENSE_QUERY_WORDS = 24;
+
+/**
+ * What the dense model reads: the messages of the strongest error lines (no timestamps,
+ * levels, paths or ids, which only cost time) and what the person wrote, kept short.
+ */
+export function denseQuery(x: Extracted): string {
+  const messages = x.salient.slice(0, 2).map((s) => errorTemplate(s.text).replace(/\b(MASK\w+|TIMESTAMP|UUID|HEXID|IPADDR|MACADDR|PEERID)\b/g, ' '));
+  const parts = [...messages, ...x.prose.slice(0, 1)];
+  const text = (parts.length ? parts : x.lines.slice(0, 2)).join('. ');
+  return text
+    .replace(/[^\p{L}\p{N}\s.:,'-]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, DENSE_QUERY_WORDS)
+    .join(' ');
 }
