@@ -394,7 +394,7 @@ const READ_ONLY = [
   /^docker(-compose|\s+compose)?\s+(ps|logs|stats|inspect|version|info|config|system\s+df|network\s+(ls|inspect)|volume\s+(ls|inspect))\b/,
   /^openssl\s+(x509|s_client)\b/,
   /\s--version$/,
-  /^\S+\s+(status|list|validate|config\s+(validate|check)|diagnose|test-backend|version)\b/,
+  /^\S+(\s+[a-z][\w-]*)?\s+(status|list|info|validate|config\s+(validate|check)|diagnose|test-backend|version)\b/,
 ];
 
 /** A diagnostic command that reads state and changes nothing. */

@@ -36,6 +36,7 @@ export interface TriageOptions {
 
 /** Abstain below this confidence: the evidence does not name one section. */
 export const ABSTAIN_BELOW = 0.5;
+const ALTERNATIVE_SHARE = 0.6;
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
@@ -79,7 +80,8 @@ export class TriageEngine {
     const confidence = best ? confidenceOf(best) : 0;
     const abstain = !best || confidence < ABSTAIN_BELOW;
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
-    const alternatives = ranking.candidates.slice(1, 3);
+    // Alternatives worth offering: close enough to the answer to be the real problem.
+    const alternatives = ranking.candidates.slice(1, 3).filter((c) => best && c.evidence >= ALTERNATIVE_SHARE * best.evidence);
     const reply = abstain || !best ? abstainReply(ranking.system.system, ranking.candidates.slice(0, 2), fp, notes) : matchReply(best, alternatives, confidence, fp, notes);
     const matches = ranking.candidates.slice(0, top).map((c) => toMatch(c));
     const result: TriageResult & { explain?: unknown } = {
