@@ -44,26 +44,35 @@ function normWord(w: string): string | null {
  * Plain words are stemmed; timestamps, ids and addresses are dropped, peer ids become `peerid`.
  */
 export function tokenize(text: string): string[] {
+  return weightedTokens(text).map(([t]) => t);
+}
+
+/** Weight of a part of a compound next to the compound itself, so `ai-challenge` does not count thrice. */
+export const PART_WEIGHT = 0.5;
+
+/** Tokens with a weight: 1 for words and whole identifiers, `PART_WEIGHT` for an identifier's parts. */
+export function weightedTokens(text: string): Array<[string, number]> {
   const masked = maskIdentity(stripAnsi(text)).replace(/['’](?=\w)/g, '');
-  const out: string[] = [];
+  const out: Array<[string, number]> = [];
   for (const m of masked.matchAll(COMPOUND)) {
     const raw = m[0];
     const lower = raw.toLowerCase();
     if (MASKS.has(lower)) continue;
     if (PLACEHOLDERS.has(lower)) {
-      out.push(lower);
+      out.push([lower, 1]);
       continue;
     }
     const parts = splitParts(raw);
     if (parts.length > 1) {
-      if (!/^\d+(\.\d+)*$/.test(raw) && raw.length <= 40) out.push(lower);
+      const whole = !/^\d+(\.\d+)*$/.test(raw) && raw.length <= 40;
+      if (whole) out.push([lower, 1]);
       for (const p of parts) {
         const n = normWord(p);
-        if (n) out.push(n);
+        if (n) out.push([n, whole ? PART_WEIGHT : 1]);
       }
     } else {
       const n = normWord(raw);
-      if (n) out.push(n);
+      if (n) out.push([n, 1]);
     }
   }
   return out;

@@ -2,7 +2,7 @@ import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { ProblemCard } from '../knowledge/card.js';
 import type { LexicalIndex } from '../knowledge/lexical.js';
 import { errorTemplate, lineTemplate } from '../text/mask.js';
-import { tokenize } from '../text/tokens.js';
+import { tokenize, weightedTokens } from '../text/tokens.js';
 import { expand } from './glossary.js';
 import type { Extracted } from './extract.js';
 import type { SystemDetector, SystemGuess } from './system.js';
@@ -43,7 +43,7 @@ const SYMPTOM_TRUST = 0.85;
 /** A sentence the person wrote counts less than output they copied. */
 const PROSE_TRUST = 0.6;
 
-const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.15 };
+const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.2 };
 /** Candidates this close to the best are re-ranked with the dense model; the rest cannot reach it. */
 const TIE_WINDOW = WEIGHT.dense;
 const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85 };
@@ -79,7 +79,9 @@ export class Retriever {
   queryTerms(x: Extracted): Map<string, number> {
     const q = new Map<string, number>();
     const add = (text: string, w: number): void => {
-      for (const t of new Set(tokenize(text))) q.set(t, (q.get(t) ?? 0) + w);
+      const best = new Map<string, number>();
+      for (const [t, tw] of weightedTokens(text)) best.set(t, Math.max(best.get(t) ?? 0, tw));
+      for (const [t, tw] of best) q.set(t, (q.get(t) ?? 0) + w * tw);
     };
     const salientIdx = new Set(x.salient.map((s) => s.index));
     x.lines.forEach((line, i) => add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : 1));

@@ -14,7 +14,7 @@ const ALPHA = 0.5;
 const MIN_LLR = 1;
 const MAX_LLR = 4;
 /** The evidence (in nats) "none of these" starts with; a paste needs more to name a system. */
-const UNKNOWN_SCORE = 3;
+const UNKNOWN_SCORE = 4;
 const TEMPERATURE = 1.5;
 /** Identifiers (binary names, log targets, ports, config keys) are near-certain signatures; words are circumstantial. */
 const IDENTIFIER = /[^a-z]/;
