@@ -9,6 +9,8 @@ import { createEmbedder } from './knowledge/embedders/index.js';
 import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowledge/index-store.js';
 import { parseGuide } from './knowledge/guide-parser.js';
 import { TriageEngine, type TriageResult } from './triage/engine.js';
+import { runConsole } from './chat/adapters/console.js';
+import { openServices } from './chat/services.js';
 
 /** Bad input from the user: one line on stderr, exit 2. */
 class UsageError extends Error {
@@ -184,6 +186,28 @@ export function program(): Command {
         }
         process.stdout.write(`${cards.length} cards\n`);
       }
+    });
+
+  cmd
+    .command('console')
+    .description('the local front door: paste errors, read answers, press buttons by number (no tokens needed)')
+    .action(async () => {
+      const cfg = loadConfig();
+      const svc = await openServices(cfg);
+      process.stderr.write(svc.mode + '\n');
+      try {
+        await runConsole(svc);
+      } finally {
+        await svc.close();
+      }
+    });
+
+  cmd
+    .command('start')
+    .description('serve Discord and/or Slack when their tokens are set, otherwise open the console')
+    .action(async () => {
+      const cfg = loadConfig();
+      await program().parseAsync(['node', 'medic', cfg.discord || cfg.slack ? 'serve' : 'console']);
     });
 
   return cmd;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,7 +22,51 @@ const EnvSchema = z.object({
   MEDIC_MODEL_QUANTIZED: flag,
   MEDIC_DATA_DIR: z.string().min(1).optional(),
   MEDIC_KNOWLEDGE_DIR: z.string().min(1).optional(),
+  MEDIC_CONFIG: z.string().min(1).optional(),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_API_URL: z.string().url().optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  MEDIC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
+
+const Who = z
+  .object({
+    discordRoles: z.array(z.string()).default([]),
+    slackUsers: z.array(z.string()).default([]),
+    slackUsergroups: z.array(z.string()).default([]),
+  })
+  .strict();
+
+/** medic.yaml: every key optional. Sections for later capabilities are accepted as they are. */
+const FileSchema = z
+  .object({
+    chat: z
+      .object({
+        channels: z.array(z.string().min(1)).min(1).default(['troubleshooting']),
+        digestChannel: z.string().min(1).default('ops-digest'),
+        permissions: z
+          .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional() })
+          .strict()
+          .default({}),
+        rateLimit: z.object({ perUserPerMinute: z.number().int().min(1).max(1000).default(10) }).strict().default({ perUserPerMinute: 10 }),
+      })
+      .strict()
+      .default({ channels: ['troubleshooting'], digestChannel: 'ops-digest', permissions: {}, rateLimit: { perUserPerMinute: 10 } }),
+    server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
+    nodes: z.unknown().optional(),
+    digest: z.unknown().optional(),
+    escalation: z.unknown().optional(),
+    bundles: z.unknown().optional(),
+    llm: z.unknown().optional(),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof FileSchema>;
+export type Permission = 'check' | 'digest' | 'escalate';
 
 export type EmbedderConfig =
   | { kind: 'use-lite' }
@@ -32,6 +77,27 @@ export interface MedicConfig {
   dataDir: string;
   indexDir: string;
   embedder: EmbedderConfig;
+  /** The medic.yaml that was read, if any. */
+  configFile: string | null;
+  chat: FileConfig['chat'];
+  server: FileConfig['server'];
+  discord: { token: string; apiUrl?: string } | null;
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
+  redisUrl: string | null;
+}
+
+/** Reads medic.yaml; one error line per problem, each with its path in the file. */
+function readFileConfig(path: string): FileConfig {
+  let raw: unknown = {};
+  const doc = parseDocument(readFileSync(path, 'utf8'));
+  if (doc.errors.length) throw new ConfigError(`${path}: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}`);
+  raw = doc.toJS() ?? {};
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
+    throw new ConfigError(`${path} is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
 }
 
 /** The folder this package is installed in (holds the shipped knowledge/ and prompts/). */
@@ -63,5 +129,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       quantized: e.MEDIC_MODEL_QUANTIZED ?? true,
     };
   }
-  return { knowledgeDir, dataDir, indexDir: resolve(dataDir, 'index'), embedder };
+  const explicit = e.MEDIC_CONFIG ? resolve(cwd, e.MEDIC_CONFIG) : null;
+  if (explicit && !existsSync(explicit)) throw new ConfigError(`config file ${explicit} does not exist`);
+  const configFile = explicit ?? (existsSync(resolve(cwd, 'medic.yaml')) ? resolve(cwd, 'medic.yaml') : null);
+  const file = configFile ? readFileConfig(configFile) : FileSchema.parse({});
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events)');
+  }
+  return {
+    knowledgeDir,
+    dataDir,
+    indexDir: resolve(dataDir, 'index'),
+    embedder,
+    configFile,
+    chat: file.chat,
+    server: e.MEDIC_PORT !== undefined ? { port: e.MEDIC_PORT } : file.server,
+    discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+          ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+          ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+        }
+      : null,
+    redisUrl: e.REDIS_URL ?? null,
+  };
 }

@@ -26,13 +26,20 @@ export interface Citation {
   lines: { start: number; end: number };
 }
 
-export type ActionId = 'fixed' | 'not-it' | 'run-checks' | 'escalate' | 'show-more';
+export type ActionId = 'fixed' | 'not-it' | 'run-checks' | 'escalate' | 'show-more' | 'pick';
 
 export interface ReplyAction {
   id: ActionId;
   label: string;
   /** Opaque data the handler needs (a card id, a fingerprint). */
   value?: string;
+}
+
+/** A choice among options (a select menu): picking one sends action `id` with its value. */
+export interface ReplyChoice {
+  id: ActionId;
+  placeholder: string;
+  options: Array<{ label: string; value: string; description?: string }>;
 }
 
 export interface ReplyAttachment {
@@ -49,6 +56,7 @@ export interface Reply {
   citations: Citation[];
   actions: ReplyAction[];
   attachments: ReplyAttachment[];
+  choices?: ReplyChoice;
   /** Notes about how the answer was made (truncation, rebuilt index). */
   notes: string[];
 }

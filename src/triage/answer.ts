@@ -1,6 +1,7 @@
 import type { ProblemCard } from '../knowledge/card.js';
 import type { Citation, Reply, ReplySection } from '../chat/reply.js';
 import type { Candidate } from './retrieve.js';
+import { redactText } from '../text/redact.js';
 
 export function displayTitle(card: ProblemCard): string {
   return card.title.replace(/^(problem|issue)\s*:\s*/i, '').replace(/^\d+\.\s*/, '').replace(/^["“](.*)["”]$/, '$1');
@@ -17,7 +18,7 @@ export function matchReply(top: Candidate, alternatives: Candidate[], confidence
   if (top.why) {
     sections.push({
       heading: 'Why this matches',
-      blocks: [{ type: 'text', text: `Your paste:  ${clip(top.why.pasteLine, 300)}\nThe guide:   ${clip(top.why.guideLine, 300)}` }],
+      blocks: [{ type: 'text', text: `Your paste:  ${clip(redactText(top.why.pasteLine), 300)}\nThe guide:   ${clip(top.why.guideLine, 300)}` }],
     });
   }
   if (card.causes.length) sections.push({ heading: 'Likely causes', blocks: [{ type: 'text', text: card.causes.map((c) => `- ${c}`).join('\n') }] });

@@ -9,6 +9,8 @@ import { extract } from './extract.js';
 import { fingerprint } from './fingerprint.js';
 import { type Candidate, Retriever } from './retrieve.js';
 import { SystemDetector } from './system.js';
+import { applyFeedback } from './feedback.js';
+import type { FeedbackRecord } from '../store/records.js';
 
 export interface Match {
   id: string;
@@ -30,6 +32,8 @@ export interface TriageResult {
 
 export interface TriageOptions {
   top?: number;
+  /** What people said before about this fingerprint: it reorders the answer. */
+  feedbackFor?: (fingerprint: string) => Promise<FeedbackRecord | null>;
   /** Include retrieval features per match (for tuning and the bench). */
   explain?: boolean;
 }
@@ -37,6 +41,7 @@ export interface TriageOptions {
 /** Abstain below this confidence: the evidence does not name one section. */
 export const ABSTAIN_BELOW = 0.5;
 const ALTERNATIVE_SHARE = 0.6;
+const CONFIRMED_CONFIDENCE = 0.9;
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
@@ -71,17 +76,34 @@ export class TriageEngine {
     return new TriageEngine(cards, retriever, notes);
   }
 
+  /** The full answer for one card, as when a person picks it among the alternatives. */
+  answerFor(cardId: string, fingerprint: string): Reply | null {
+    const card = this.cards.find((c) => c.id === cardId);
+    if (!card) return null;
+    const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, lexicalCoverage: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null };
+    const reply = matchReply(as, [], 1, fingerprint, []);
+    reply.summary = `From the ${card.guide} guide: "${card.path.join(' > ')}".`;
+    return reply;
+  }
+
+  card(id: string): ProblemCard | undefined {
+    return this.cards.find((c) => c.id === id);
+  }
+
   async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: unknown }> {
     const top = opts.top ?? 3;
     const x = extract(paste);
     const fp = fingerprint(x);
     const ranking = await this.retriever.rank(x);
+    const feedback = opts.feedbackFor ? await opts.feedbackFor(fp) : null;
+    const confirmed = feedback ? applyFeedback(ranking.candidates, feedback) : false;
     const best = ranking.candidates[0];
-    const confidence = best ? confidenceOf(best) : 0;
+    // A person confirmed this answer for this fingerprint: that is the strongest evidence there is.
+    const confidence = best ? (confirmed ? Math.max(confidenceOf(best), CONFIRMED_CONFIDENCE) : confidenceOf(best)) : 0;
     const abstain = !best || confidence < ABSTAIN_BELOW;
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
     // Alternatives worth offering: close enough to the answer to be the real problem.
-    const alternatives = ranking.candidates.slice(1, 3).filter((c) => best && c.evidence >= ALTERNATIVE_SHARE * best.evidence);
+    const alternatives = ranking.candidates.slice(1, 3).filter((c) => best && c.evidence >= ALTERNATIVE_SHARE * best.evidence && c.score > 0);
     const reply = abstain || !best ? abstainReply(ranking.system.system, ranking.candidates.slice(0, 2), fp, notes) : matchReply(best, alternatives, confidence, fp, notes);
     const matches = ranking.candidates.slice(0, top).map((c) => toMatch(c));
     const result: TriageResult & { explain?: unknown } = {

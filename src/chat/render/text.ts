@@ -32,6 +32,10 @@ export function renderText(reply: Reply): string {
     out.push('', 'Sources:');
     for (const c of reply.citations) out.push(`  - ${c.file} > ${c.path.join(' > ')} (lines ${c.lines.start}-${c.lines.end}) [${c.cardId}]`);
   }
+  if (reply.choices) {
+    out.push('', `${reply.choices.placeholder}:`);
+    reply.choices.options.forEach((o, i) => out.push(`  [${i + 1}] ${o.label}${o.description ? `  (${o.description})` : ''}`));
+  }
   if (reply.actions.length) out.push('', 'Actions: ' + reply.actions.map((a, i) => `[${i + 1}] ${a.label}`).join('  '));
   for (const n of reply.notes) out.push(`note: ${n}`);
   return out.join('\n');

@@ -1,0 +1,70 @@
+import { createInterface } from 'node:readline';
+import type { Outcome } from '../inbound.js';
+import type { ActionId } from '../reply.js';
+import { renderText } from '../render/text.js';
+import type { RequestOrigin } from '../router.js';
+import type { ChatServices } from '../services.js';
+
+interface Pending {
+  answerId: string;
+  actions: Array<{ id: ActionId; value?: string }>;
+}
+
+/**
+ * The local front door: paste a multi-line error and end it with an empty line, read the
+ * answer, and press its buttons by number. Needs no tokens.
+ */
+export async function runConsole(svc: ChatServices, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stdout }): Promise<void> {
+  const out = (s: string) => io.output.write(s + '\n');
+  const origin: RequestOrigin = { platform: 'console', user: { id: 'console', name: 'you', roles: [] }, channelId: 'console', threadId: null };
+  let pending: Pending | null = null;
+  let buffer: string[] = [];
+  let seq = 0;
+
+  out('Medic console. Paste an error and end it with an empty line; type a number to press a button; Ctrl-D quits.');
+  const show = (o: Outcome) => {
+    if (o.kind === 'silent') {
+      out(`(no answer: ${o.reason})`);
+      return;
+    }
+    out('');
+    out(renderText(o.reply));
+    out('');
+    const choices = o.reply.choices?.options.map((opt) => ({ id: o.reply.choices!.id, value: opt.value })) ?? [];
+    const actions = o.reply.actions.map((a) => ({ id: a.id, ...(a.value !== undefined ? { value: a.value } : {}) }));
+    // Choices come first: they are numbered first in the rendering.
+    pending = o.answerId && (choices.length || actions.length) ? { answerId: o.answerId, actions: [...choices, ...actions] } : null;
+  };
+
+  const rl = createInterface({ input: io.input, terminal: false });
+  const handle = async (text: string): Promise<void> => {
+    const n = /^\s*(\d{1,2})\s*$/.exec(text);
+    const p = pending as Pending | null;
+    if (n && p) {
+      const chosen = p.actions[Number(n[1]) - 1];
+      if (!chosen) {
+        out(`There is no button ${n[1]}.`);
+        return;
+      }
+      show(await svc.router.onAction(chosen.id, p.answerId, origin, chosen.value));
+      return;
+    }
+    show(await svc.router.onMessage({ platform: 'console', channelId: 'console', channelName: null, messageId: String(++seq), threadId: null, user: origin.user, isBot: false, text, mentioned: true }));
+  };
+
+  // Lines are handled one paste at a time, in order, even when they arrive all at once.
+  let chain = Promise.resolve();
+  for await (const line of rl) {
+    if (line.trim() === '' || (buffer.length === 0 && /^\s*\d{1,2}\s*$/.test(line))) {
+      if (line.trim() !== '') buffer.push(line);
+      const text = buffer.join('\n');
+      buffer = [];
+      if (text.trim()) chain = chain.then(() => handle(text));
+      await chain;
+      continue;
+    }
+    buffer.push(line);
+  }
+  if (buffer.join('').trim()) await handle(buffer.join('\n'));
+  await chain;
+}

@@ -1,0 +1,31 @@
+import type { MedicConfig, Permission } from '../../config.js';
+import type { RecordStore } from '../../store/records.js';
+import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+
+export interface CommandOption {
+  name: string;
+  description: string;
+  type: 'string' | 'attachment';
+  required: boolean;
+}
+
+/** What a command sees: who asked, where, and the services it may use. */
+export interface CommandContext {
+  cfg: MedicConfig;
+  store: RecordStore;
+  platform: InboundMessage['platform'];
+  user: ChatUser;
+  channelId: string;
+  threadId: string | null;
+  /** Triage text as a request (a mention or /triage): answers even when abstaining. */
+  triage(text: string): Promise<Outcome>;
+}
+
+/** One chat command, shared by every adapter (the discord.js guide's one-file-per-command). */
+export interface ChatCommand {
+  name: string;
+  description: string;
+  options: CommandOption[];
+  permission?: Permission;
+  run(ctx: CommandContext, args: Record<string, string>): Promise<Outcome>;
+}

@@ -1,0 +1,26 @@
+/** A chat message as every adapter hands it to the router. */
+export interface InboundMessage {
+  platform: 'discord' | 'slack' | 'console';
+  channelId: string;
+  channelName: string | null;
+  messageId: string;
+  /** The thread the message is in, if it is in one. */
+  threadId: string | null;
+  user: ChatUser;
+  isBot: boolean;
+  text: string;
+  /** The message mentions Medic (or is a direct request, as in the console). */
+  mentioned: boolean;
+}
+
+export interface ChatUser {
+  id: string;
+  name?: string;
+  /** Discord role ids and names; Slack user group ids. */
+  roles: string[];
+}
+
+/** What the router wants posted, or nothing. */
+export type Outcome =
+  | { kind: 'silent'; reason: string }
+  | { kind: 'reply'; reply: import('./reply.js').Reply; ephemeral: boolean; answerId?: string };

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { MedicConfig } from '../config.js';
+import type { RecordStore } from '../store/records.js';
+import type { TriageEngine } from '../triage/engine.js';
+import { displayTitle } from '../triage/answer.js';
+import { COMMANDS, type CommandContext } from './commands/index.js';
+import { notice } from './commands/triage.js';
+import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
+import type { ChatMetrics } from './metrics.js';
+import { looksLikePaste } from './paste.js';
+import { allowed, whoMay } from './permissions.js';
+import type { ActionId, Reply } from './reply.js';
+
+/** Where a request came from, for commands and button presses. */
+export interface RequestOrigin {
+  platform: InboundMessage['platform'];
+  user: ChatUser;
+  channelId: string;
+  threadId: string | null;
+}
+
+const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The one command router behind every front door. It knows triage, feedback, permissions
+ * and rate limits; it knows nothing about Discord or Slack. Every method returns an Outcome
+ * and never throws for bad input.
+ */
+export class Router {
+  constructor(
+    private readonly cfg: MedicConfig,
+    private readonly engine: TriageEngine,
+    private readonly store: RecordStore,
+    private readonly metrics: ChatMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
+    if (m.platform === 'console') return true;
+    return this.cfg.chat.channels.some((c) => c === m.channelId || c === m.channelName || `#${m.channelName}` === c);
+  }
+
+  /** A message in a channel: answer error pastes in triage channels, and any mention. */
+  async onMessage(m: InboundMessage): Promise<Outcome> {
+    if (m.isBot) return silent('from a bot');
+    if (!m.mentioned && (!this.isTriageChannel(m) || m.threadId)) return silent('not a triage channel');
+    if (!(await this.store.claim(`${m.platform}:${m.channelId}:${m.messageId}`, SEEN_TTL_SECONDS))) return silent('already answered');
+    const text = stripMentions(m.text);
+    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId };
+    if (m.mentioned) {
+      if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
+      return this.triageRequest(origin, text, true);
+    }
+    if (!looksLikePaste(text)) return silent('chatter');
+    return this.triageRequest(origin, text, false);
+  }
+
+  async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin): Promise<Outcome> {
+    const command = COMMANDS.get(name);
+    if (!command) return reply(notice(`Unknown command "${name}"`, `Commands: ${[...COMMANDS.keys()].join(', ')}.`), true);
+    if (command.permission && !allowed(this.cfg, command.permission, origin.platform, origin.user)) {
+      return reply(notice('Not allowed', `Only ${whoMay(this.cfg, command.permission, origin.platform)} may use /${name}.`), true);
+    }
+    const ctx: CommandContext = {
+      cfg: this.cfg,
+      store: this.store,
+      ...origin,
+      triage: (text) => this.triageRequest(origin, text, true),
+    };
+    try {
+      return await command.run(ctx, args);
+    } catch (err) {
+      this.log.error({ err, command: name }, 'command failed');
+      return reply(notice('Something went wrong', `/${name} failed; the error is logged.`), true);
+    }
+  }
+
+  /** A button or menu on an earlier answer. */
+  async onAction(action: ActionId, answerId: string, origin: RequestOrigin, value?: string): Promise<Outcome> {
+    const answer = await this.store.getAnswer(answerId);
+    if (!answer) return reply(notice('That answer has expired', 'Paste the error again to get a fresh answer.'), true);
+    const title = (id: string | null) => (id ? displayTitle(this.engine.card(id) ?? { title: id } as never) : 'this answer');
+    switch (action) {
+      case 'fixed': {
+        if (!answer.cardId) return reply(notice('Nothing to confirm', 'This answer named no guide section.'), true);
+        await this.store.addFeedback(answer.fingerprint, 'fixed', answer.cardId);
+        this.metrics.feedback.inc({ kind: 'fixed' });
+        return reply(notice('Thanks, noted', `Recorded that "${title(answer.cardId)}" fixed it. The same error will get this answer first.`), true);
+      }
+      case 'not-it': {
+        if (answer.cardId) await this.store.addFeedback(answer.fingerprint, 'notIt', answer.cardId);
+        this.metrics.feedback.inc({ kind: 'not-it' });
+        return reply(this.alternativesReply(answer.alternatives, 'Thanks, noted. Which one was it?'), true, answerId);
+      }
+      case 'show-more':
+        return reply(this.alternativesReply(answer.alternatives, 'Other sections that could fit'), true, answerId);
+      case 'pick': {
+        if (!value || !answer.alternatives.includes(value)) return reply(notice('Unknown choice', 'Pick one of the listed sections.'), true);
+        await this.store.addFeedback(answer.fingerprint, 'picked', value);
+        this.metrics.feedback.inc({ kind: 'picked' });
+        const picked = this.engine.answerFor(value, answer.fingerprint);
+        if (!picked) return reply(notice('That section is gone', 'The guides changed since this answer.'), true);
+        picked.notes.push(`Recorded: for this error, "${title(value)}" is the right section.`);
+        const id = await this.saveAnswer(origin, answer.fingerprint, value, []);
+        return reply(picked, false, id);
+      }
+      case 'escalate': {
+        if (!allowed(this.cfg, 'escalate', origin.platform, origin.user)) {
+          return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'escalate', origin.platform)} may escalate.`), true);
+        }
+        return reply(notice('Escalation is not available yet', `Escalation to GitHub is not part of this version of Medic yet. This error's fingerprint is ${answer.fingerprint}.`), true);
+      }
+      default:
+        return reply(notice('Not available', `"${action}" is not available yet.`), true);
+    }
+  }
+
+  private alternativesReply(alternatives: string[], summary: string): Reply {
+    const options = alternatives
+      .map((id) => this.engine.card(id))
+      .filter((c): c is NonNullable<typeof c> => Boolean(c))
+      .map((c) => ({ label: displayTitle(c).slice(0, 100), value: c.id, description: `${c.guide}: ${c.path.slice(0, -1).join(' > ')}`.slice(0, 100) }));
+    if (!options.length) return notice('No other section fits', 'None of the guides has another section with real evidence for this error. Escalate it, or describe it differently.');
+    return { ...notice('Which section was it?', summary), choices: { id: 'pick', placeholder: 'Pick the section that fits', options } };
+  }
+
+  private async triageRequest(origin: RequestOrigin, text: string, requested: boolean): Promise<Outcome> {
+    const limit = this.cfg.chat.rateLimit.perUserPerMinute;
+    const n = await this.store.hit(`triage:${origin.platform}:${origin.user.id}`, 60);
+    if (n > limit) {
+      this.metrics.triage.inc({ platform: origin.platform, outcome: 'rate-limited' });
+      // Say it once per window; after that, stay quiet rather than flood the channel.
+      return n === limit + 1 ? reply(notice('Slow down a little', `I answer up to ${limit} pastes a minute per person. Try again in a minute.`), true) : silent('rate limited');
+    }
+    const stop = this.metrics.latency.startTimer();
+    let r;
+    try {
+      r = await this.engine.triage(text, { top: 5, feedbackFor: (fp) => this.store.getFeedback(fp) });
+    } catch (err) {
+      this.log.error({ err }, 'triage failed');
+      return requested ? reply(notice('Something went wrong', 'Triage failed; the error is logged.'), true) : silent('triage failed');
+    } finally {
+      stop();
+    }
+    this.metrics.triage.inc({ platform: origin.platform, outcome: r.abstain ? 'abstain' : 'answer' });
+    if (r.abstain && !requested) return silent('abstained');
+    const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
+    const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
+    const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives);
+    return reply(r.reply, false, id);
+  }
+
+  private async saveAnswer(origin: RequestOrigin, fp: string, cardId: string | null, alternatives: string[]): Promise<string> {
+    const id = randomBytes(6).toString('base64url');
+    await this.store.saveAnswer({
+      id,
+      fingerprint: fp,
+      cardId,
+      alternatives,
+      platform: origin.platform,
+      channelId: origin.channelId,
+      threadId: origin.threadId,
+      userId: origin.user.id,
+      createdAt: new Date().toISOString(),
+    });
+    return id;
+  }
+}
+
+function silent(reason: string): Outcome {
+  return { kind: 'silent', reason };
+}
+
+function reply(r: Reply, ephemeral: boolean, answerId?: string): Outcome {
+  return { kind: 'reply', reply: r, ephemeral, ...(answerId ? { answerId } : {}) };
+}
+
+/** Drops mention markup (`<@123>`, `<@!123>`, `<@U123>`) so it does not reach triage. */
+export function stripMentions(text: string): string {
+  return text.replace(/<@[!&]?[A-Z0-9]+>/gi, ' ').trim();
+}

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MedicConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { FileRecordStore } from '../store/file-store.js';
+import type { RecordStore } from '../store/records.js';
+import { RedisRecordStore } from '../store/redis-store.js';
+import { resolveRedis } from '../store/redis.js';
+import { TriageEngine } from '../triage/engine.js';
+import { ChatMetrics } from './metrics.js';
+import { Router } from './router.js';
+import { join } from 'node:path';
+
+/** Everything a front door needs, opened once per process. */
+export interface ChatServices {
+  cfg: MedicConfig;
+  engine: TriageEngine;
+  store: RecordStore;
+  redis: Redis | null;
+  metrics: ChatMetrics;
+  log: Logger;
+  router: Router;
+  /** One line for startup: where records and jobs go. */
+  mode: string;
+  close(): Promise<void>;
+}
+
+export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean } = {}): Promise<ChatServices> {
+  const log = createLogger();
+  const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
+  const redis = await resolveRedis(cfg.redisUrl);
+  const store: RecordStore = redis ? new RedisRecordStore(redis) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+  const mode = redis
+    ? `medic: using Redis at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'} for records and jobs`
+    : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
+  const engine = await TriageEngine.open(cfg, { onNotice: notice });
+  const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
+  const router = new Router(cfg, engine, store, metrics, log);
+  return {
+    cfg,
+    engine,
+    store,
+    redis,
+    metrics,
+    log,
+    router,
+    mode,
+    async close() {
+      await store.close();
+      log.flush();
+    },
+  };
+}

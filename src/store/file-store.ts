@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+
+interface FileShape {
+  feedback: Record<string, FeedbackRecord>;
+  answers: Record<string, AnswerRecord>;
+}
+
+/**
+ * The embedded-default store: feedback and answers in one JSON file under data/, written
+ * atomically on every change. Seen-message keys and rate counters live in memory.
+ */
+export class FileRecordStore implements RecordStore {
+  readonly kind = 'file' as const;
+  private data: FileShape = { feedback: {}, answers: {} };
+  private readonly seen = new Map<string, number>();
+  private readonly counters = new Map<string, number>();
+
+  constructor(private readonly path: string) {
+    if (existsSync(path)) {
+      const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<FileShape>;
+      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {} };
+    }
+  }
+
+  private save(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data));
+    renameSync(tmp, this.path);
+  }
+
+  async getFeedback(fingerprint: string): Promise<FeedbackRecord | null> {
+    return this.data.feedback[fingerprint] ?? null;
+  }
+
+  async addFeedback(fingerprint: string, kind: FeedbackKind, cardId: string): Promise<void> {
+    this.data.feedback[fingerprint] = withFeedback(this.data.feedback[fingerprint] ?? null, kind, cardId);
+    this.save();
+  }
+
+  async saveAnswer(answer: AnswerRecord): Promise<void> {
+    const cutoff = Date.now() - ANSWER_TTL_SECONDS * 1000;
+    for (const [id, a] of Object.entries(this.data.answers)) if (Date.parse(a.createdAt) < cutoff) delete this.data.answers[id];
+    this.data.answers[answer.id] = answer;
+    this.save();
+  }
+
+  async getAnswer(id: string): Promise<AnswerRecord | null> {
+    return this.data.answers[id] ?? null;
+  }
+
+  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = Date.now();
+    const until = this.seen.get(key);
+    if (until && until > now) return false;
+    this.seen.set(key, now + ttlSeconds * 1000);
+    return true;
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<number> {
+    const k = `${key}:${Math.floor(Date.now() / 1000 / windowSeconds)}`;
+    const n = (this.counters.get(k) ?? 0) + 1;
+    this.counters.set(k, n);
+    return n;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,52 @@
+/** What people said about answers for one error fingerprint. Most recent last. */
+export interface FeedbackRecord {
+  fixed: string[];
+  notIt: string[];
+  picked: string[];
+}
+
+export type FeedbackKind = keyof FeedbackRecord;
+
+/** A triage answer as posted, so a button pressed later knows what it refers to. */
+export interface AnswerRecord {
+  id: string;
+  fingerprint: string;
+  cardId: string | null;
+  alternatives: string[];
+  platform: string;
+  channelId: string;
+  threadId: string | null;
+  userId: string;
+  createdAt: string;
+}
+
+/**
+ * Records that must survive restarts: feedback, answers, seen messages, rate counters.
+ * Redis-backed in production; a file under data/ on the embedded defaults.
+ */
+export interface RecordStore {
+  readonly kind: 'redis' | 'file';
+  getFeedback(fingerprint: string): Promise<FeedbackRecord | null>;
+  addFeedback(fingerprint: string, kind: FeedbackKind, cardId: string): Promise<void>;
+  saveAnswer(answer: AnswerRecord): Promise<void>;
+  getAnswer(id: string): Promise<AnswerRecord | null>;
+  /** True the first time a key is claimed within `ttlSeconds`: a message is answered once. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Counts one event in a fixed window and returns the count so far. */
+  hit(key: string, windowSeconds: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const ANSWER_TTL_SECONDS = 60 * 60 * 24 * 30;
+
+/** Adds a card to one list and takes it off the opposite one, so the latest word wins. */
+export function withFeedback(rec: FeedbackRecord | null, kind: FeedbackKind, cardId: string): FeedbackRecord {
+  const r: FeedbackRecord = rec ? { fixed: [...rec.fixed], notIt: [...rec.notIt], picked: [...rec.picked] } : { fixed: [], notIt: [], picked: [] };
+  const drop = (xs: string[]) => xs.filter((x) => x !== cardId);
+  if (kind === 'notIt') {
+    r.fixed = drop(r.fixed);
+    r.picked = drop(r.picked);
+  } else r.notIt = drop(r.notIt);
+  r[kind] = [...drop(r[kind]), cardId];
+  return r;
+}

@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+
+const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()) });
+const Answer = z.object({
+  id: z.string(),
+  fingerprint: z.string(),
+  cardId: z.string().nullable(),
+  alternatives: z.array(z.string()),
+  platform: z.string(),
+  channelId: z.string(),
+  threadId: z.string().nullable(),
+  userId: z.string(),
+  createdAt: z.string(),
+});
+
+/** Records in Redis under `prefix` (default `medic:`). */
+export class RedisRecordStore implements RecordStore {
+  readonly kind = 'redis' as const;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'medic:',
+  ) {}
+
+  async getFeedback(fingerprint: string): Promise<FeedbackRecord | null> {
+    const raw = await this.redis.get(`${this.prefix}feedback:${fingerprint}`);
+    return raw ? Feedback.parse(JSON.parse(raw)) : null;
+  }
+
+  async addFeedback(fingerprint: string, kind: FeedbackKind, cardId: string): Promise<void> {
+    const key = `${this.prefix}feedback:${fingerprint}`;
+    // Optimistic transaction: two people pressing buttons at once both count.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.redis.watch(key);
+      const raw = await this.redis.get(key);
+      const next = withFeedback(raw ? Feedback.parse(JSON.parse(raw)) : null, kind, cardId);
+      const done = await this.redis.multi().set(key, JSON.stringify(next)).exec();
+      if (done) return;
+    }
+    throw new Error(`could not record feedback for ${fingerprint}: too many concurrent updates`);
+  }
+
+  async saveAnswer(answer: AnswerRecord): Promise<void> {
+    await this.redis.set(`${this.prefix}answer:${answer.id}`, JSON.stringify(answer), 'EX', ANSWER_TTL_SECONDS);
+  }
+
+  async getAnswer(id: string): Promise<AnswerRecord | null> {
+    const raw = await this.redis.get(`${this.prefix}answer:${id}`);
+    return raw ? Answer.parse(JSON.parse(raw)) : null;
+  }
+
+  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}seen:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<number> {
+    const k = `${this.prefix}rate:${key}:${Math.floor(Date.now() / 1000 / windowSeconds)}`;
+    const [[, n]] = (await this.redis.multi().incr(k).expire(k, windowSeconds * 2).exec()) as [[null, number], [null, number]];
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
