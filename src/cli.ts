@@ -11,6 +11,8 @@ import { parseGuide } from './knowledge/guide-parser.js';
 import { TriageEngine, type TriageResult } from './triage/engine.js';
 import { runConsole } from './chat/adapters/console.js';
 import { openServices } from './chat/services.js';
+import { serve } from './chat/serve.js';
+import { registerDiscordCommands } from './chat/adapters/discord.js';
 
 /** Bad input from the user: one line on stderr, exit 2. */
 class UsageError extends Error {
@@ -200,6 +202,37 @@ export function program(): Command {
       } finally {
         await svc.close();
       }
+    });
+
+  cmd
+    .command('serve')
+    .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
+    .action(async () => {
+      const cfg = loadConfig();
+      const svc = await openServices(cfg, { defaultMetrics: true });
+      process.stderr.write(svc.mode + '\n');
+      const s = await serve(svc);
+      process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${s.discord ? '; Discord connected' : ''}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      process.stderr.write('medic: shutting down\n');
+      await s.stop();
+      await svc.close();
+    });
+
+  cmd
+    .command('register-commands')
+    .description('register the Discord slash commands and the "Triage with Medic" message action')
+    .requiredOption('--application <id>', 'the Discord application id')
+    .option('--guild <id>', 'register in one server only (shows at once); otherwise globally')
+    .action(async (o: { application: string; guild?: string }) => {
+      const cfg = loadConfig();
+      if (!cfg.discord) throw new UsageError('set DISCORD_TOKEN to register commands');
+      const n = await registerDiscordCommands({ ...cfg.discord, applicationId: o.application, ...(o.guild ? { guildId: o.guild } : {}) });
+      process.stdout.write(`registered ${n} commands ${o.guild ? `in guild ${o.guild}` : 'globally'}\n`);
     });
 
   cmd

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: z.string().url().optional(),
   REDIS_URL: z.string().min(1).optional(),
+  MEDIC_REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/).optional(),
   MEDIC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
@@ -84,6 +85,8 @@ export interface MedicConfig {
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
+  /** Key prefix for everything Medic keeps in Redis. */
+  redisPrefix: string;
 }
 
 /** Reads medic.yaml; one error line per problem, each with its path in the file. */
@@ -154,5 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         }
       : null,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.MEDIC_REDIS_PREFIX ?? 'medic:',
   };
 }

@@ -52,3 +52,52 @@ export function copyKnowledge(): string {
   cpSync(join(ROOT, 'knowledge'), dir, { recursive: true });
   return dir;
 }
+
+export interface Daemon {
+  child: import('node:child_process').ChildProcess;
+  stderr: () => string;
+  /** Resolves when stderr has printed a line matching `re`. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts a long-running `medic ARGS` (serve, console) and watches its stderr. */
+export function daemon(args: string[], env: Record<string, string>, stdin: 'pipe' | 'ignore' = 'ignore'): Daemon {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'medic.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  let err = '';
+  const listeners: Array<() => void> = [];
+  child.stderr!.on('data', (d) => {
+    err += d;
+    listeners.forEach((l) => l());
+  });
+  child.stdout!.resume();
+  return {
+    child,
+    stderr: () => err,
+    waitFor(re, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(err);
+          if (m) {
+            clearTimeout(t);
+            resolve(m[0]);
+          }
+        };
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in stderr:\n${err}`)), timeoutMs);
+        listeners.push(check);
+        child.once('exit', (code) => {
+          clearTimeout(t);
+          if (!re.test(err)) reject(new Error(`medic exited ${code} before ${re}:\n${err}`));
+        });
+        check();
+      });
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}

@@ -29,7 +29,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl);
-  const store: RecordStore = redis ? new RedisRecordStore(redis) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+  const store: RecordStore = redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
   const mode = redis
     ? `medic: using Redis at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'} for records and jobs`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;

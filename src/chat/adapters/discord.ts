@@ -1,0 +1,205 @@
+import {
+  ApplicationCommandType,
+  type ChatInputCommandInteraction,
+  Client,
+  ContextMenuCommandBuilder,
+  Events,
+  GatewayIntentBits,
+  type GuildMember,
+  type Interaction,
+  type Message,
+  MessageFlags,
+  type MessageCreateOptions,
+  Partials,
+  REST,
+  Routes,
+  SlashCommandBuilder,
+  type TextBasedChannel,
+} from 'discord.js';
+import type { ActionId, Reply } from '../reply.js';
+import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
+import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import { parseCustomId, renderDiscord } from '../render/discord.js';
+import type { RequestOrigin } from '../router.js';
+import type { ChatServices } from '../services.js';
+
+export interface DiscordOptions {
+  token: string;
+  /** REST base, e.g. https://discord.com/api; the gateway URL comes from REST. */
+  apiUrl?: string;
+}
+
+const ACTIONS = new Set<ActionId>(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']);
+
+/** Where a reply goes: a channel, or a thread in it. */
+export interface DiscordTarget {
+  channelId: string;
+  threadId: string | null;
+}
+
+/**
+ * The Discord front door (discord.js v14): answers pastes in a thread started from the
+ * message, slash commands, the "Triage with Medic" message action, buttons and menus.
+ * It translates only; the router decides.
+ */
+export class DiscordFrontDoor {
+  readonly client: Client;
+
+  constructor(
+    private readonly svc: ChatServices,
+    private readonly opts: DiscordOptions,
+  ) {
+    this.client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      partials: [Partials.Channel],
+      allowedMentions: { parse: [] },
+      ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
+    });
+    this.client.on(Events.MessageCreate, (m) => void this.onMessage(m).catch((err) => this.svc.log.error({ err }, 'discord message handling failed')));
+    this.client.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err) => this.svc.log.error({ err }, 'discord interaction failed')));
+    this.client.on(Events.Error, (err) => this.svc.log.error({ err }, 'discord client error'));
+  }
+
+  async start(): Promise<void> {
+    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
+    await this.client.login(this.opts.token);
+    await ready;
+    this.svc.log.info({ user: this.client.user?.tag }, 'discord ready');
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  /** Posts a reply in a channel or thread (the outbox uses this). */
+  async post(target: DiscordTarget, reply: Reply, answerId?: string): Promise<void> {
+    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);
+    if (!channel || !channel.isSendable()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot receive messages`);
+    for (const m of renderDiscord(reply, answerId)) await channel.send(m);
+  }
+
+  private user(member: GuildMember | null | undefined, id: string, name: string): ChatUser {
+    const roles = member ? [...member.roles.cache.values()].flatMap((r) => [r.id, r.name]) : [];
+    return { id, name, roles };
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    if (message.author.id === this.client.user?.id) return;
+    const channel = message.channel;
+    const inThread = channel.isThread();
+    const parent = inThread ? channel.parent : null;
+    const inbound: InboundMessage = {
+      platform: 'discord',
+      channelId: inThread ? (channel.parentId ?? channel.id) : channel.id,
+      channelName: inThread ? (parent?.name ?? null) : 'name' in channel ? (channel.name ?? null) : null,
+      messageId: message.id,
+      threadId: inThread ? channel.id : null,
+      user: this.user(message.member, message.author.id, message.author.username),
+      isBot: message.author.bot,
+      text: message.content,
+      mentioned: this.client.user ? message.mentions.users.has(this.client.user.id) : false,
+    };
+    const outcome = await this.svc.router.onMessage(inbound);
+    if (outcome.kind === 'silent') return;
+    const payloads = renderDiscord(outcome.reply, outcome.answerId);
+    let target: TextBasedChannel = channel;
+    if (!inThread && message.inGuild()) {
+      try {
+        target = await message.startThread({ name: threadName(outcome.reply.title), autoArchiveDuration: 1440 });
+      } catch (err) {
+        this.svc.log.warn({ err }, 'could not start a thread; replying to the message instead');
+        await this.send(() => message.reply(payloads[0]!));
+        for (const p of payloads.slice(1)) await this.send(() => (channel.isSendable() ? channel.send(p) : Promise.resolve()));
+        return;
+      }
+    }
+    if (!target.isSendable()) return;
+    for (const p of payloads) await this.send(() => (target as { send(p: MessageCreateOptions): Promise<unknown> }).send(p));
+  }
+
+  private async send(fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+      this.svc.metrics.replies.inc({ platform: 'discord', result: 'ok' });
+    } catch (err) {
+      this.svc.metrics.replies.inc({ platform: 'discord', result: 'error' });
+      this.svc.log.error({ err }, 'discord reply failed');
+    }
+  }
+
+  private origin(i: Interaction): RequestOrigin {
+    const channel = i.channel;
+    const inThread = channel?.isThread() ?? false;
+    return {
+      platform: 'discord',
+      user: this.user(i.member as GuildMember | null, i.user.id, i.user.username),
+      channelId: inThread ? (channel!.isThread() ? (channel.parentId ?? channel.id) : '') : (i.channelId ?? ''),
+      threadId: inThread ? (i.channelId ?? null) : null,
+    };
+  }
+
+  private async onInteraction(i: Interaction): Promise<void> {
+    if (i.isChatInputCommand()) return this.answer(i, await this.svc.router.onCommand(i.commandName, optionsOf(i), this.origin(i)));
+    if (i.isMessageContextMenuCommand()) {
+      return this.answer(i, await this.svc.router.onCommand('triage', { text: i.targetMessage.content }, this.origin(i)));
+    }
+    if (i.isButton() || i.isStringSelectMenu()) {
+      const parsed = parseCustomId(i.customId);
+      if (!parsed || !ACTIONS.has(parsed.action as ActionId)) return;
+      const value = i.isStringSelectMenu() ? i.values[0] : undefined;
+      return this.answer(i, await this.svc.router.onAction(parsed.action as ActionId, parsed.answerId, this.origin(i), value));
+    }
+  }
+
+  private async answer(
+    i: ChatInputCommandInteraction | Extract<Interaction, { reply: unknown }>,
+    outcome: Outcome,
+  ): Promise<void> {
+    if (!('reply' in i) || typeof i.reply !== 'function') return;
+    if (outcome.kind === 'silent') {
+      await this.send(() => i.reply({ content: 'Nothing to say about that.', flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
+      return;
+    }
+    const [first, ...rest] = renderDiscord(outcome.reply, outcome.answerId);
+    const flags = outcome.ephemeral ? MessageFlags.Ephemeral : undefined;
+    const strip = (m: MessageCreateOptions) => ({ ...m, ...(flags ? { flags } : {}) }) as Parameters<typeof i.reply>[0] & object;
+    await this.send(() => i.reply(strip(first!)));
+    for (const m of rest) await this.send(() => i.followUp(strip(m)));
+  }
+}
+
+function optionsOf(i: ChatInputCommandInteraction): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of i.options.data) {
+    if (o.attachment) out[o.name] = o.attachment.url;
+    else if (o.value !== undefined) out[o.name] = String(o.value);
+  }
+  return out;
+}
+
+function threadName(title: string): string {
+  return (title || 'Medic').slice(0, 90);
+}
+
+/** The application commands Medic registers: one slash command per chat command, and the message action. */
+export function discordCommandDefinitions(): unknown[] {
+  const slash = [...COMMANDS.values()].map((c) => {
+    const b = new SlashCommandBuilder().setName(c.name).setDescription(c.description.slice(0, 100));
+    for (const o of c.options) {
+      if (o.type === 'attachment') b.addAttachmentOption((x) => x.setName(o.name).setDescription(o.description).setRequired(o.required));
+      else b.addStringOption((x) => x.setName(o.name).setDescription(o.description).setRequired(o.required));
+    }
+    return b.toJSON();
+  });
+  const action = new ContextMenuCommandBuilder().setName(MESSAGE_ACTION.name).setType(ApplicationCommandType.Message).toJSON();
+  return [...slash, action];
+}
+
+/** Registers the commands for one guild (immediate) or globally (may take an hour to show). */
+export async function registerDiscordCommands(opts: DiscordOptions & { applicationId: string; guildId?: string }): Promise<number> {
+  const rest = new REST(opts.apiUrl ? { api: opts.apiUrl } : {}).setToken(opts.token);
+  const route = opts.guildId ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId) : Routes.applicationCommands(opts.applicationId);
+  const body = discordCommandDefinitions();
+  await rest.put(route, { body });
+  return body.length;
+}

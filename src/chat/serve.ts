@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DiscordFrontDoor } from './adapters/discord.js';
+import type { ChatServices } from './services.js';
+
+export interface Serving {
+  http: Server;
+  port: number;
+  discord: DiscordFrontDoor | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * `medic serve`: the bot process. An HTTP server for /health and /metrics, and every front
+ * door whose tokens are set.
+ */
+export async function serve(svc: ChatServices): Promise<Serving> {
+  const discord = svc.cfg.discord ? new DiscordFrontDoor(svc, svc.cfg.discord) : null;
+  const http = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      const body = { status: 'ok', store: svc.store.kind, discord: discord ? (discord.client.isReady() ? 'ready' : 'connecting') : 'off' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } else if (req.method === 'GET' && url.pathname === '/metrics') {
+      svc.metrics.registry
+        .metrics()
+        .then((text) => res.writeHead(200, { 'content-type': svc.metrics.registry.contentType }).end(text))
+        .catch(() => res.writeHead(500).end());
+    } else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  await new Promise<void>((resolve) => http.listen(svc.cfg.server.port, resolve));
+  const port = (http.address() as AddressInfo).port;
+  if (discord) await discord.start();
+  return {
+    http,
+    port,
+    discord,
+    async stop() {
+      await discord?.stop();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeDiscord, type RestCall } from './fakes/discord.js';
+import { daemon, type Daemon, medic, tempDir } from './helpers.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+const PASTE = 'ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\nWARN  lloom_core::network: No peers connected after 30 seconds';
+
+interface Posted {
+  content: string;
+  allowed_mentions?: { parse: string[] };
+  components?: Array<{ components: Array<{ custom_id: string; type: number; options?: Array<{ value: string }> }> }>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const customIds = (b: Posted) => (b.components ?? []).flatMap((r) => r.components.map((c) => c.custom_id));
+
+describe('Discord front door (real discord.js client, fake Discord)', () => {
+  const fake = new FakeDiscord();
+  let redis: TestRedis;
+  let bot: Daemon;
+  let env: Record<string, string>;
+
+  /** Posts a message and returns the thread id and the bot's messages in it. */
+  async function pasteAndAnswer(content: string): Promise<{ threadId: string; body: Posted }> {
+    const id = fake.sendMessage({ channel: 'troubleshooting', content });
+    const created = await fake.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/messages/${id}/threads`));
+    const start = fake.calls.indexOf(created);
+    const post = await fake.waitFor((c) => fake.calls.indexOf(c) > start && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+    return { threadId: post.path.split('/')[2]!, body: post.body as Posted };
+  }
+
+  async function startBot(): Promise<Daemon> {
+    const d = daemon(['serve'], env);
+    await d.waitFor(/Discord connected/);
+    return d;
+  }
+
+  before(async () => {
+    await fake.start();
+    redis = await startRedis();
+    env = {
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_API_URL: fake.apiUrl,
+      REDIS_URL: redis.url,
+      MEDIC_REDIS_PREFIX: redis.prefix,
+      MEDIC_DATA_DIR: tempDir(),
+      MEDIC_PORT: '0',
+    };
+    // Build the index before the bot starts, so startup stays quick.
+    const built = await medic(['index'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    bot = await startBot();
+  });
+
+  after(async () => {
+    await bot?.stop();
+    await fake.stop();
+    await redis?.stop();
+  });
+
+  it('answers an error paste in #troubleshooting in a thread, naming the card, with its citation and buttons', async () => {
+    const { body } = await pasteAndAnswer(PASTE);
+    assert.match(body.content, /\*\*Cannot connect to bootstrap peers \(lloom\)\*\*/);
+    assert.match(body.content, /Source: knowledge\/lloom\.md > .* \(lines 59-100\)/);
+    assert.deepEqual(body.allowed_mentions, { parse: [] });
+    const ids = customIds(body);
+    assert.ok(ids.some((i) => /^medic:fixed:/.test(i)));
+    assert.ok(ids.some((i) => /^medic:not-it:/.test(i)));
+    assert.ok(ids.some((i) => /^medic:escalate:/.test(i)));
+  });
+
+  it('stays silent on chatter, in other channels, and for other bots', async () => {
+    const before = fake.calls.length;
+    fake.sendMessage({ channel: 'troubleshooting', content: 'anyone around?' });
+    fake.sendMessage({ channel: 'troubleshooting', content: 'thanks, that fixed it!' });
+    fake.sendMessage({ channel: 'general', content: PASTE });
+    fake.sendMessage({ channel: 'troubleshooting', content: PASTE, bot: true });
+    await sleep(1500);
+    const after = fake.calls.slice(before).filter((c: RestCall) => c.method !== 'GET');
+    assert.deepEqual(after, []);
+  });
+
+  it('never pings: @everyone and user mentions from a paste are neutralised', async () => {
+    const { body } = await pasteAndAnswer('@everyone <@123456789012345678> help!\nERROR lloom_executor: Model \'llama-3-8b\' not found in backend');
+    assert.deepEqual(body.allowed_mentions, { parse: [] });
+    assert.doesNotMatch(body.content, /(^|[^\u200b])@everyone/);
+    assert.doesNotMatch(body.content, /<@\d/);
+  });
+
+  it('"Not it" offers the alternatives; picking one changes the next answer, across a restart', async () => {
+    const { threadId, body } = await pasteAndAnswer(PASTE);
+    const notIt = customIds(body).find((i) => i.startsWith('medic:not-it:'))!;
+    fake.sendComponent({ channelId: threadId, customId: notIt });
+    const menuCall = await fake.waitFor((c) => /\/callback$/.test(c.path) && JSON.stringify(c.body).includes('medic:pick:'));
+    const menu = (menuCall.body as { data: Posted }).data;
+    const select = menu.components![0]!.components[0]!;
+    assert.equal(select.type, 3);
+    const pick = select.options!.find((o) => o.value === 'lloom#problem-peers-disconnect-frequently');
+    assert.ok(pick, 'the alternatives include the neighbouring card');
+
+    const mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: select.custom_id, values: [pick.value] });
+    const picked = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((picked.body as { data: Posted }).data.content, /^\*\*Peers disconnect frequently \(lloom\)\*\*/);
+    assert.match(JSON.stringify(picked.body), /Recorded: for this error/);
+
+    const again = await pasteAndAnswer(PASTE);
+    assert.match(again.body.content, /^\*\*Peers disconnect frequently \(lloom\)\*\*/);
+
+    await bot.stop();
+    bot = await startBot();
+    const afterRestart = await pasteAndAnswer(PASTE);
+    assert.match(afterRestart.body.content, /^\*\*Peers disconnect frequently \(lloom\)\*\*/, 'feedback survives a restart with the same Redis');
+  });
+
+  it('"Fixed it" is acknowledged to the presser only', async () => {
+    const { threadId, body } = await pasteAndAnswer('ERROR lloom_executor::llm_client: Failed to connect to LMStudio: Connection refused');
+    const fixed = customIds(body).find((i) => i.startsWith('medic:fixed:'))!;
+    fake.sendComponent({ channelId: threadId, customId: fixed });
+    const ack = await fake.waitFor((c) => /\/callback$/.test(c.path) && JSON.stringify(c.body).includes('fixed it'));
+    assert.equal((ack.body as { data: { flags: number } }).data.flags & 64, 64);
+  });
+
+  it('serves /health and /metrics', async () => {
+    const port = Number(/on port (\d+)/.exec(bot.stderr())![1]);
+    const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json());
+    assert.deepEqual(health, { status: 'ok', store: 'redis', discord: 'ready' });
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    assert.match(metrics, /medic_triage_total\{platform="discord",outcome="answer"\} \d+/);
+  });
+});

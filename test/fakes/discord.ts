@@ -1,0 +1,262 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface RestCall {
+  method: string;
+  path: string;
+  body: any;
+}
+
+let nextId = 1_000_000_000_000_000n;
+const snowflake = (): string => String(nextId++);
+
+/**
+ * A local Discord: REST under /api and a gateway on the same port. It speaks enough of the
+ * protocol to drive a real discord.js Client (HELLO, IDENTIFY to READY, GUILD_CREATE, then
+ * dispatches) and records every REST call the client makes.
+ */
+export class FakeDiscord {
+  readonly calls: RestCall[] = [];
+  readonly guildId = snowflake();
+  readonly appId = snowflake();
+  readonly bot = { id: snowflake(), username: 'medic', discriminator: '0', bot: true, global_name: null, avatar: null };
+  readonly channels = {
+    troubleshooting: { id: snowflake(), name: 'troubleshooting' },
+    general: { id: snowflake(), name: 'general' },
+  };
+  readonly roles = { oncall: { id: snowflake(), name: 'oncall' } };
+  private server: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private sockets = new Set<WebSocket>();
+  private seq = 0;
+  private waiters: Array<{ test: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
+  port = 0;
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void this.rest(req).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(body === undefined ? undefined : JSON.stringify(body));
+        },
+        () => res.writeHead(500).end(),
+      );
+    });
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (ws) => this.gateway(ws));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    await new Promise<void>((r) => this.wss?.close(() => r()));
+    await new Promise<void>((r) => this.server?.close(() => r()));
+  }
+
+  /** Resolves with the first recorded REST call (past or future) that passes `test`. */
+  waitFor(test: (c: RestCall) => boolean, timeoutMs = 10_000): Promise<RestCall> {
+    const found = this.calls.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timed out waiting for a Discord REST call')), timeoutMs);
+      this.waiters.push({ test, resolve: (c) => (clearTimeout(t), resolve(c)) });
+    });
+  }
+
+  /** Messages the bot posted to a channel or thread. */
+  posted(channelId?: string): RestCall[] {
+    return this.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (!channelId || c.path.includes(channelId)));
+  }
+
+  private dispatch(t: string, d: unknown): void {
+    const payload = JSON.stringify({ op: 0, t, s: ++this.seq, d });
+    for (const s of this.sockets) s.send(payload);
+  }
+
+  /** A user posts a message; returns its id. */
+  sendMessage(o: { channel: keyof FakeDiscord['channels'] | string; content: string; bot?: boolean; roles?: string[]; mentionBot?: boolean; userId?: string }): string {
+    const id = snowflake();
+    const channelId = o.channel in this.channels ? this.channels[o.channel as keyof FakeDiscord['channels']].id : o.channel;
+    const author = { id: o.userId ?? '4242', username: o.bot ? 'otherbot' : 'alice', discriminator: '0', bot: Boolean(o.bot), global_name: null, avatar: null };
+    this.dispatch('MESSAGE_CREATE', {
+      id,
+      channel_id: channelId,
+      guild_id: this.guildId,
+      author,
+      member: { roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+      content: o.content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: o.mentionBot ? [this.bot] : [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+      components: [],
+    });
+    return id;
+  }
+
+  /** A user presses a button or picks from a menu on a message in `channelId`. */
+  sendComponent(o: { channelId: string; customId: string; values?: string[]; roles?: string[] }): string {
+    const id = snowflake();
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.appId,
+      type: 3,
+      token: `tok-${id}`,
+      version: 1,
+      guild_id: this.guildId,
+      channel_id: o.channelId,
+      channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
+      member: { user: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
+      data: o.values ? { custom_id: o.customId, component_type: 3, values: o.values } : { custom_id: o.customId, component_type: 2 },
+      message: { id: snowflake(), channel_id: o.channelId, author: this.bot, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] },
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      attachment_size_limit: 8388608,
+    });
+    return id;
+  }
+
+  private guild(): unknown {
+    const role = (id: string, name: string, position: number) => ({ id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, position, permissions: '0', managed: false, mentionable: false, flags: 0 });
+    return {
+      id: this.guildId,
+      name: 'ops',
+      icon: null,
+      owner_id: '1',
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: [role(this.guildId, '@everyone', 0), role(this.roles.oncall.id, 'oncall', 1)],
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      joined_at: new Date().toISOString(),
+      large: false,
+      unavailable: false,
+      member_count: 2,
+      voice_states: [],
+      members: [],
+      channels: Object.values(this.channels).map((c, i) => ({ id: c.id, type: 0, guild_id: this.guildId, name: c.name, position: i, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 })),
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  private gateway(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null }));
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(String(raw)) as { op: number };
+      if (msg.op === 1) ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      if (msg.op === 2) {
+        ws.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: ++this.seq,
+            d: {
+              v: 10,
+              user: this.bot,
+              guilds: [{ id: this.guildId, unavailable: true }],
+              session_id: 'session',
+              resume_gateway_url: `ws://127.0.0.1:${this.port}`,
+              shard: [0, 1],
+              application: { id: this.appId, flags: 0 },
+              private_channels: [],
+              relationships: [],
+              presences: [],
+              user_settings: {},
+              guild_join_requests: [],
+              geo_ordered_rtc_regions: [],
+            },
+          }),
+        );
+        ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guild() }));
+      }
+    });
+  }
+
+  private async rest(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname.replace(/^\/api(\/v\d+)?/, '');
+    let body: unknown = null;
+    const type = req.headers['content-type'] ?? '';
+    if (type.includes('application/json') && text) body = JSON.parse(text);
+    else if (type.includes('multipart/form-data')) {
+      const m = /name="payload_json"[^\n]*\r?\n\r?\n([\s\S]*?)\r?\n--/.exec(text);
+      body = m ? JSON.parse(m[1]!) : text;
+    }
+    const call: RestCall = { method: req.method ?? 'GET', path, body };
+    this.calls.push(call);
+    this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
+    const message = (channelId: string, b: any) => ({
+      id: snowflake(),
+      channel_id: channelId,
+      author: this.bot,
+      content: b?.content ?? '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: b?.embeds ?? [],
+      components: b?.components ?? [],
+      pinned: false,
+      type: 0,
+      flags: b?.flags ?? 0,
+    });
+    let m: RegExpExecArray | null;
+    if (req.method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
+      return { status: 200, body: { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
+    }
+    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
+      const b = body as { name: string };
+      const thread = { id: snowflake(), type: 11, guild_id: this.guildId, parent_id: m[1], name: b.name, owner_id: this.bot.id, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
+      return { status: 201, body: thread };
+    }
+    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: message(m[1]!, body) };
+    if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
+    if (req.method === 'POST' && (m = /^\/webhooks\/\d+\/[^/]+$/.exec(path))) return { status: 200, body: message('0', body) };
+    if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return { status: 200, body: message('0', body) };
+    if (req.method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) return { status: 200, body: (body as unknown[]).map((c) => ({ ...(c as object), id: snowflake() })) };
+    return { status: 404, body: { message: 'Unknown route in fake Discord', code: 0 } };
+  }
+}
