@@ -212,7 +212,8 @@ export function program(): Command {
       const svc = await openServices(cfg, { defaultMetrics: true });
       process.stderr.write(svc.mode + '\n');
       const s = await serve(svc);
-      process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${s.discord ? '; Discord connected' : ''}\n`);
+      const doors = [s.discord ? 'Discord connected' : '', s.slack ? `Slack connected (${cfg.slack?.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'})` : ''].filter(Boolean);
+      process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);

@@ -125,7 +125,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
   it('serves /health and /metrics', async () => {
     const port = Number(/on port (\d+)/.exec(bot.stderr())![1]);
     const health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json());
-    assert.deepEqual(health, { status: 'ok', store: 'redis', discord: 'ready' });
+    assert.deepEqual(health, { status: 'ok', store: 'redis', discord: 'ready', slack: 'off' });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
     assert.match(metrics, /medic_triage_total\{platform="discord",outcome="answer"\} \d+/);
   });

@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DiscordFrontDoor } from './adapters/discord.js';
+import { SlackFrontDoor } from './adapters/slack.js';
 import type { ChatServices } from './services.js';
 
 export interface Serving {
   http: Server;
   port: number;
   discord: DiscordFrontDoor | null;
+  slack: SlackFrontDoor | null;
   stop(): Promise<void>;
 }
 
@@ -16,10 +18,18 @@ export interface Serving {
  */
 export async function serve(svc: ChatServices): Promise<Serving> {
   const discord = svc.cfg.discord ? new DiscordFrontDoor(svc, svc.cfg.discord) : null;
+  const slack = svc.cfg.slack ? new SlackFrontDoor(svc, svc.cfg.slack) : null;
+  const slackEvents = slack?.requestListener ?? null;
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/health') {
-      const body = { status: 'ok', store: svc.store.kind, discord: discord ? (discord.client.isReady() ? 'ready' : 'connecting') : 'off' };
+    if (slackEvents && url.pathname === '/slack/events') slackEvents(req, res);
+    else if (req.method === 'GET' && url.pathname === '/health') {
+      const body = {
+        status: 'ok',
+        store: svc.store.kind,
+        discord: discord ? (discord.client.isReady() ? 'ready' : 'connecting') : 'off',
+        slack: slack ? (svc.cfg.slack?.appToken ? 'socket' : 'http') : 'off',
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     } else if (req.method === 'GET' && url.pathname === '/metrics') {
       svc.metrics.registry
@@ -30,13 +40,15 @@ export async function serve(svc: ChatServices): Promise<Serving> {
   });
   await new Promise<void>((resolve) => http.listen(svc.cfg.server.port, resolve));
   const port = (http.address() as AddressInfo).port;
-  if (discord) await discord.start();
+  await Promise.all([discord?.start(), slack?.start()]);
   return {
     http,
     port,
     discord,
+    slack,
     async stop() {
       await discord?.stop();
+      await slack?.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };

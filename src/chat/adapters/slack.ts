@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import bolt from '@slack/bolt';
+import type { ActionId, Reply } from '../reply.js';
+import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
+import type { InboundMessage, Outcome } from '../inbound.js';
+import { renderSlack } from '../render/slack.js';
+import type { RequestOrigin } from '../router.js';
+import type { ChatServices } from '../services.js';
+
+const { App, HTTPReceiver, LogLevel } = bolt;
+
+export interface SlackOptions {
+  botToken: string;
+  signingSecret?: string;
+  /** With an app-level token, Slack runs in Socket Mode; otherwise over HTTP at /slack/events. */
+  appToken?: string;
+  apiUrl?: string;
+}
+
+const ACTIONS = new Set<ActionId>(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']);
+
+type WebClient = InstanceType<typeof App>['client'];
+
+/**
+ * The Slack front door (@slack/bolt): answers pastes with `thread_ts`, one `/medic <verb>`
+ * slash command, the "Triage with Medic" message shortcut, buttons and menus.
+ */
+export class SlackFrontDoor {
+  readonly app: InstanceType<typeof App>;
+  private readonly receiver: InstanceType<typeof HTTPReceiver> | null;
+  private botUserId: string | null = null;
+  private readonly channelNames = new Map<string, string | null>();
+
+  constructor(
+    private readonly svc: ChatServices,
+    private readonly opts: SlackOptions,
+  ) {
+    const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {};
+    if (opts.appToken) {
+      this.receiver = null;
+      this.app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN });
+    } else {
+      this.receiver = new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logLevel: LogLevel.WARN });
+      this.app = new App({ token: opts.botToken, receiver: this.receiver, clientOptions, logLevel: LogLevel.WARN });
+    }
+    this.app.error(async (err) => this.svc.log.error({ err }, 'slack handler failed'));
+    this.wire();
+  }
+
+  /** For HTTP mode: the listener for /slack/events, mounted in the bot's HTTP server. */
+  get requestListener(): ((req: IncomingMessage, res: ServerResponse) => void) | null {
+    return this.receiver ? (req, res) => this.receiver!.requestListener(req, res) : null;
+  }
+
+  async start(): Promise<void> {
+    const auth = await this.app.client.auth.test();
+    this.botUserId = (auth.user_id as string | undefined) ?? null;
+    if (this.opts.appToken) await this.app.start();
+    this.svc.log.info({ user: this.botUserId, mode: this.opts.appToken ? 'socket' : 'http' }, 'slack ready');
+  }
+
+  async stop(): Promise<void> {
+    if (this.opts.appToken) await this.app.stop();
+  }
+
+  /** Posts a reply in a channel or thread (the outbox uses this). */
+  async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string): Promise<void> {
+    const { text, blocks } = renderSlack(reply, answerId);
+    await this.app.client.chat.postMessage({ channel: target.channelId, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+  }
+
+  private async channelName(client: WebClient, id: string): Promise<string | null> {
+    if (this.channelNames.has(id)) return this.channelNames.get(id)!;
+    let name: string | null = null;
+    try {
+      const info = await client.conversations.info({ channel: id });
+      name = (info.channel as { name?: string } | undefined)?.name ?? null;
+    } catch (err) {
+      this.svc.log.warn({ err, channel: id }, 'slack: cannot read channel name');
+    }
+    this.channelNames.set(id, name);
+    return name;
+  }
+
+  private async deliver(client: WebClient, origin: { channelId: string; threadTs: string | null; userId: string }, outcome: Outcome): Promise<void> {
+    if (outcome.kind === 'silent') return;
+    const { text, blocks } = renderSlack(outcome.reply, outcome.answerId);
+    try {
+      if (outcome.ephemeral) {
+        await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text, blocks, ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}) });
+      } else {
+        await client.chat.postMessage({ channel: origin.channelId, text, blocks, ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}), unfurl_links: false });
+      }
+      this.svc.metrics.replies.inc({ platform: 'slack', result: 'ok' });
+    } catch (err) {
+      this.svc.metrics.replies.inc({ platform: 'slack', result: 'error' });
+      this.svc.log.error({ err }, 'slack reply failed');
+    }
+  }
+
+  private wire(): void {
+    this.app.message(async ({ message, client }) => {
+      const m = message as { subtype?: string; bot_id?: string; user?: string; text?: string; ts: string; thread_ts?: string; channel: string };
+      if (m.subtype && m.subtype !== 'thread_broadcast') return;
+      const text = m.text ?? '';
+      const mentioned = this.botUserId ? text.includes(`<@${this.botUserId}>`) : false;
+      const inbound: InboundMessage = {
+        platform: 'slack',
+        channelId: m.channel,
+        channelName: await this.channelName(client, m.channel),
+        messageId: m.ts,
+        threadId: m.thread_ts && m.thread_ts !== m.ts ? m.thread_ts : null,
+        user: { id: m.user ?? 'unknown', roles: [] },
+        isBot: Boolean(m.bot_id) || m.user === this.botUserId,
+        text,
+        mentioned,
+      };
+      const outcome = await this.svc.router.onMessage(inbound);
+      await this.deliver(client, { channelId: m.channel, threadTs: m.thread_ts ?? m.ts, userId: inbound.user.id }, outcome);
+    });
+
+    this.app.command('/medic', async ({ command, ack, client }) => {
+      await ack();
+      const [verb = 'triage', ...rest] = command.text.trim().split(/\s+/);
+      const spec = COMMANDS.get(verb);
+      const first = spec?.options[0]?.name ?? 'text';
+      const args = rest.length ? { [first]: command.text.trim().slice(verb.length).trim() } : {};
+      const origin: RequestOrigin = { platform: 'slack', user: { id: command.user_id, roles: [] }, channelId: command.channel_id, threadId: null };
+      const outcome = spec ? await this.svc.router.onCommand(verb, args, origin) : await this.svc.router.onCommand('triage', { text: command.text }, origin);
+      await this.deliver(client, { channelId: command.channel_id, threadTs: null, userId: command.user_id }, outcome);
+    });
+
+    this.app.shortcut(MESSAGE_ACTION.callbackId, async ({ shortcut, ack, client }) => {
+      await ack();
+      const s = shortcut as { channel?: { id: string }; message?: { text?: string; ts: string; thread_ts?: string }; user: { id: string } };
+      if (!s.channel || !s.message) return;
+      const origin: RequestOrigin = { platform: 'slack', user: { id: s.user.id, roles: [] }, channelId: s.channel.id, threadId: s.message.thread_ts ?? null };
+      const outcome = await this.svc.router.onCommand('triage', { text: s.message.text ?? '' }, origin);
+      await this.deliver(client, { channelId: s.channel.id, threadTs: s.message.thread_ts ?? s.message.ts, userId: s.user.id }, outcome);
+    });
+
+    this.app.action(/^medic:/, async ({ action, body, ack, client }) => {
+      await ack();
+      const a = action as { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } };
+      const id = a.action_id.slice('medic:'.length) as ActionId;
+      const answerId = /^medic:(.+)$/.exec(a.block_id ?? '')?.[1];
+      if (!ACTIONS.has(id) || !answerId) return;
+      const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string } };
+      const channelId = b.channel?.id ?? '';
+      const threadTs = b.message?.thread_ts ?? b.message?.ts ?? null;
+      const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: [] }, channelId, threadId: threadTs };
+      const outcome = await this.svc.router.onAction(id, answerId, origin, a.selected_option?.value);
+      await this.deliver(client, { channelId, threadTs, userId: b.user.id }, outcome);
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ApiCall {
+  method: string;
+  body: Record<string, any>;
+}
+
+/**
+ * A local Slack Web API that records every call a real Bolt App makes, and a helper to
+ * send correctly signed Events API and interactivity requests to the bot.
+ */
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly botUserId = 'UMEDIC';
+  readonly channels: Record<string, string> = { CTROUBLE: 'troubleshooting', CGENERAL: 'general' };
+  private server: Server | null = null;
+  private ts = 1700000000;
+  private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
+  port = 0;
+
+  constructor(readonly signingSecret = 'test-signing-secret') {}
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+        let body: Record<string, any> = {};
+        if ((req.headers['content-type'] ?? '').includes('json')) body = raw ? JSON.parse(raw) : {};
+        else body = Object.fromEntries(new URLSearchParams(raw));
+        for (const k of ['blocks', 'attachments']) if (typeof body[k] === 'string') body[k] = JSON.parse(body[k]);
+        const call = { method, body };
+        this.calls.push(call);
+        this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(this.answer(method, body)));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.server?.close(() => r()));
+  }
+
+  private answer(method: string, body: Record<string, any>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: this.botUserId, bot_id: 'BMEDIC', team_id: 'T1', user: 'medic', url: 'https://example.slack.com/' };
+      case 'conversations.info':
+        return { ok: true, channel: { id: body.channel, name: this.channels[body.channel] ?? 'unknown' } };
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: String(++this.ts) + '.000100', message: { text: body.text } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: String(++this.ts) + '.000200' };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  waitFor(test: (c: ApiCall) => boolean, timeoutMs = 10_000): Promise<ApiCall> {
+    const found = this.calls.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timed out waiting for a Slack API call')), timeoutMs);
+      this.waiters.push({ test, resolve: (c) => (clearTimeout(t), resolve(c)) });
+    });
+  }
+
+  /** Signs and posts a raw body to the bot's /slack/events. */
+  async deliver(eventsUrl: string, rawBody: string, contentType: string, secret = this.signingSecret): Promise<Response> {
+    const ts = Math.floor(Date.now() / 1000).toString();
+    const sig = 'v0=' + createHmac('sha256', secret).update(`v0:${ts}:${rawBody}`).digest('hex');
+    return fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': sig },
+      body: rawBody,
+    });
+  }
+
+  /** A user posts a message in a channel (Events API `message`). Returns the message ts. */
+  async message(eventsUrl: string, o: { channel: string; text: string; user?: string; botId?: string; threadTs?: string }, secret?: string): Promise<{ ts: string; status: number }> {
+    const ts = `${++this.ts}.000300`;
+    const event = { type: 'message', channel: o.channel, user: o.user ?? 'UALICE', text: o.text, ts, channel_type: 'channel', ...(o.botId ? { bot_id: o.botId } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) };
+    const body = JSON.stringify({ token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event, authorizations: [{ team_id: 'T1', user_id: this.botUserId, is_bot: true }] });
+    const res = await this.deliver(eventsUrl, body, 'application/json', secret);
+    return { ts, status: res.status };
+  }
+
+  /** A user presses a button or picks a menu option under a bot message. */
+  async action(eventsUrl: string, o: { channel: string; messageTs: string; threadTs?: string; blockId: string; actionId: string; value?: string; selected?: string }): Promise<number> {
+    const action = o.selected
+      ? { type: 'static_select', action_id: o.actionId, block_id: o.blockId, selected_option: { text: { type: 'plain_text', text: o.selected }, value: o.selected }, action_ts: '1' }
+      : { type: 'button', action_id: o.actionId, block_id: o.blockId, value: o.value, action_ts: '1' };
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T1' },
+      user: { id: 'UALICE' },
+      api_app_id: 'A1',
+      token: 'x',
+      trigger_id: 't1',
+      channel: { id: o.channel, name: this.channels[o.channel] },
+      message: { ts: o.messageTs, ...(o.threadTs ? { thread_ts: o.threadTs } : {}), text: '' },
+      container: { type: 'message', message_ts: o.messageTs, channel_id: o.channel },
+      actions: [action],
+    };
+    const res = await this.deliver(eventsUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    return res.status;
+  }
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeSlack, type ApiCall } from './fakes/slack.js';
+import { daemon, type Daemon, medic, tempDir } from './helpers.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+const PASTE = 'ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\nWARN  lloom_core::network: No peers connected after 30 seconds';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const text = (c: ApiCall) => JSON.stringify(c.body.blocks ?? []);
+
+describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', () => {
+  const fake = new FakeSlack();
+  let redis: TestRedis;
+  let bot: Daemon;
+  let events = '';
+
+  async function pasteAndAnswer(content: string): Promise<{ ts: string; call: ApiCall }> {
+    const mark = fake.calls.length;
+    const { ts, status } = await fake.message(events, { channel: 'CTROUBLE', text: content });
+    assert.equal(status, 200);
+    const call = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    return { ts, call };
+  }
+
+  before(async () => {
+    await fake.start();
+    redis = await startRedis();
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-fake-token-for-tests',
+      SLACK_SIGNING_SECRET: fake.signingSecret,
+      SLACK_API_URL: fake.apiUrl,
+      REDIS_URL: redis.url,
+      MEDIC_REDIS_PREFIX: redis.prefix,
+      MEDIC_DATA_DIR: tempDir(),
+      MEDIC_PORT: '0',
+    };
+    const built = await medic(['index'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    bot = daemon(['serve'], env);
+    await bot.waitFor(/Slack connected \(HTTP events at \/slack\/events\)/);
+    events = `http://127.0.0.1:${/on port (\d+)/.exec(bot.stderr())![1]}/slack/events`;
+  });
+
+  after(async () => {
+    await bot?.stop();
+    await fake.stop();
+    await redis?.stop();
+  });
+
+  it('answers an error paste in #troubleshooting with thread_ts, the card, its citation and buttons', async () => {
+    const { call } = await pasteAndAnswer(PASTE);
+    const blocks = call.body.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ action_id?: string; text?: string }> }>;
+    assert.equal(blocks[0]!.type, 'header');
+    assert.equal(blocks[0]!.text!.text, 'Cannot connect to bootstrap peers (lloom)');
+    assert.match(text(call), /Source: knowledge\/lloom.md/);
+    const actions = blocks.find((b) => b.type === 'actions')!;
+    assert.deepEqual(actions.elements!.map((e) => e.action_id), ['medic:fixed', 'medic:not-it', 'medic:escalate', 'medic:show-more']);
+  });
+
+  it('rejects a request with a bad signature', async () => {
+    const mark = fake.calls.length;
+    const { status } = await fake.message(events, { channel: 'CTROUBLE', text: PASTE }, 'wrong-secret');
+    assert.equal(status, 401);
+    await sleep(500);
+    assert.equal(fake.calls.slice(mark).filter((c) => c.method.startsWith('chat.')).length, 0);
+  });
+
+  it('stays silent on chatter, in other channels, and for bots', async () => {
+    const mark = fake.calls.length;
+    await fake.message(events, { channel: 'CTROUBLE', text: 'anyone around?' });
+    await fake.message(events, { channel: 'CGENERAL', text: PASTE });
+    await fake.message(events, { channel: 'CTROUBLE', text: PASTE, botId: 'BOTHER' });
+    await sleep(1500);
+    assert.deepEqual(fake.calls.slice(mark).filter((c) => c.method.startsWith('chat.')), []);
+  });
+
+  it('escapes <!channel> and user mentions from a paste', async () => {
+    const { call } = await pasteAndAnswer('<!channel> <@U999> please look\nERROR lloom_executor: Model \'llama-3-8b\' not found in backend');
+    const all = JSON.stringify(call.body);
+    assert.doesNotMatch(all, /<!channel>|<@U999>/);
+  });
+
+  it('"Not it" and a pick record feedback that changes the next answer', async () => {
+    const { ts, call } = await pasteAndAnswer(PASTE);
+    const blocks = call.body.blocks as Array<{ type: string; block_id?: string }>;
+    const blockId = blocks.find((b) => b.type === 'actions')!.block_id!;
+    let mark = fake.calls.length;
+    assert.equal(await fake.action(events, { channel: 'CTROUBLE', messageTs: '1.0', threadTs: ts, blockId, actionId: 'medic:not-it', value: blockId.slice(6) }), 200);
+    const menu = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postEphemeral');
+    const select = (menu.body.blocks as Array<{ type: string; block_id?: string; elements?: Array<{ type: string; options?: Array<{ value: string }> }> }>).find((b) => b.type === 'actions')!;
+    assert.equal(select.elements![0]!.type, 'static_select');
+    assert.ok(select.elements![0]!.options!.some((o) => o.value === 'lloom#problem-peers-disconnect-frequently'));
+
+    mark = fake.calls.length;
+    await fake.action(events, { channel: 'CTROUBLE', messageTs: '2.0', threadTs: ts, blockId: select.block_id!, actionId: 'medic:pick', selected: 'lloom#problem-peers-disconnect-frequently' });
+    const picked = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage');
+    assert.equal(picked.body.thread_ts, ts);
+    assert.match(text(picked), /Peers disconnect frequently/);
+
+    const again = await pasteAndAnswer(PASTE);
+    assert.equal((again.call.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Peers disconnect frequently (lloom)');
+  });
+});
