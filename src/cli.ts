@@ -211,14 +211,15 @@ export function program(): Command {
       const cfg = loadConfig();
       const svc = await openServices(cfg, { defaultMetrics: true });
       process.stderr.write(svc.mode + '\n');
+      // Listen for SIGTERM before saying we are up, so a stop right after start is graceful.
+      let stopNow: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => (stopNow = resolve));
+      process.once('SIGTERM', () => stopNow());
+      process.once('SIGINT', () => stopNow());
       const s = await serve(svc);
       const doors = [s.discord ? 'Discord connected' : '', s.slack ? `Slack connected (${cfg.slack?.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'})` : ''].filter(Boolean);
       process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      await stopped;
       process.stderr.write('medic: shutting down\n');
       await s.stop();
       await svc.close();

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { FakeDiscord, type RestCall } from './fakes/discord.js';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
+import { Redis } from 'ioredis';
+import { Outbox } from '../src/queue/outbox.js';
 
 const PASTE = 'ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\nWARN  lloom_core::network: No peers connected after 30 seconds';
 
@@ -120,6 +122,21 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     fake.sendComponent({ channelId: threadId, customId: fixed });
     const ack = await fake.waitFor((c) => /\/callback$/.test(c.path) && JSON.stringify(c.body).includes('fixed it'));
     assert.equal((ack.body as { data: { flags: number } }).data.flags & 64, 64);
+  });
+
+  it('posts a reply put on the outbox queue into the right thread', async () => {
+    const { threadId } = await pasteAndAnswer('ERROR lloom_client: Request timeout after 120 seconds');
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const outbox = new Outbox(conn, redis.prefix);
+    const mark = fake.calls.length;
+    await outbox.put({
+      target: { platform: 'discord', channelId: fake.channels.troubleshooting.id, threadId },
+      reply: { title: 'Check results for lloom-exec-1', summary: '3 passed, 1 failed', sections: [], citations: [], actions: [], attachments: [], notes: [] },
+    });
+    const posted = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
+    assert.match((posted.body as Posted).content, /^\*\*Check results for lloom-exec-1\*\*\n3 passed, 1 failed/);
+    await outbox.close();
+    conn.disconnect();
   });
 
   it('serves /health and /metrics', async () => {

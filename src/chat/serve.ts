@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DiscordFrontDoor } from './adapters/discord.js';
 import { SlackFrontDoor } from './adapters/slack.js';
 import type { ChatServices } from './services.js';
+import { OutboxConsumer, type Deliver } from '../queue/outbox.js';
 
 export interface Serving {
   http: Server;
@@ -41,12 +42,19 @@ export async function serve(svc: ChatServices): Promise<Serving> {
   await new Promise<void>((resolve) => http.listen(svc.cfg.server.port, resolve));
   const port = (http.address() as AddressInfo).port;
   await Promise.all([discord?.start(), slack?.start()]);
+  const deliver: Deliver = async ({ target, reply, answerId }) => {
+    if (target.platform === 'discord' && discord) await discord.post(target, reply, answerId);
+    else if (target.platform === 'slack' && slack) await slack.post(target, reply, answerId);
+    else throw new Error(`no ${target.platform} front door in this process`);
+  };
+  const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;
   return {
     http,
     port,
     discord,
     slack,
     async stop() {
+      await outbox?.close();
       await discord?.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));

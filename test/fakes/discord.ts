@@ -31,6 +31,7 @@ export class FakeDiscord {
   private sockets = new Set<WebSocket>();
   private seq = 0;
   private waiters: Array<{ test: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
+  private readonly threads = new Map<string, unknown>();
   port = 0;
 
   get apiUrl(): string {
@@ -41,8 +42,8 @@ export class FakeDiscord {
     this.server = createServer((req, res) => {
       void this.rest(req).then(
         ({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(body === undefined ? undefined : JSON.stringify(body));
+          if (body === undefined) res.writeHead(status).end();
+          else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         },
         () => res.writeHead(500).end(),
       );
@@ -249,10 +250,18 @@ export class FakeDiscord {
     }
     if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
       const b = body as { name: string };
-      const thread = { id: snowflake(), type: 11, guild_id: this.guildId, parent_id: m[1], name: b.name, owner_id: this.bot.id, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
+      const thread: { id: string } & Record<string, unknown> = { id: snowflake(), type: 11, guild_id: this.guildId, parent_id: m[1], name: b.name, owner_id: this.bot.id, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
+      this.threads.set(thread.id, thread);
       return { status: 201, body: thread };
     }
     if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: message(m[1]!, body) };
+    if (req.method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
+      const thread = this.threads.get(m[1]!);
+      const channel = Object.values(this.channels).find((c) => c.id === m![1]);
+      if (thread) return { status: 200, body: thread };
+      if (channel) return { status: 200, body: { id: channel.id, type: 0, guild_id: this.guildId, name: channel.name, position: 0, permission_overwrites: [] } };
+      return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    }
     if (req.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
     if (req.method === 'POST' && (m = /^\/webhooks\/\d+\/[^/]+$/.exec(path))) return { status: 200, body: message('0', body) };
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return { status: 200, body: message('0', body) };

@@ -1,0 +1,111 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Reply } from '../chat/reply.js';
+import { bullPrefix, QUEUES } from './names.js';
+
+const Block = z.union([
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('code'), lang: z.string(), text: z.string() }),
+  z.object({ type: z.literal('steps'), steps: z.array(z.object({ text: z.string(), code: z.array(z.object({ lang: z.string(), text: z.string() })) })) }),
+]);
+
+/** The Reply as it travels through Redis: validated again when it comes out. */
+const ReplySchema = z.object({
+  title: z.string(),
+  summary: z.string(),
+  sections: z.array(z.object({ heading: z.string(), blocks: z.array(Block) })),
+  citations: z.array(z.object({ cardId: z.string(), guide: z.string(), file: z.string(), heading: z.string(), path: z.array(z.string()), lines: z.object({ start: z.number(), end: z.number() }) })),
+  actions: z.array(z.object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), label: z.string(), value: z.string().optional() })),
+  attachments: z.array(z.object({ name: z.string(), contentType: z.string(), path: z.string().optional(), content: z.string().optional() })),
+  choices: z
+    .object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), placeholder: z.string(), options: z.array(z.object({ label: z.string(), value: z.string(), description: z.string().optional() })) })
+    .optional(),
+  notes: z.array(z.string()),
+});
+
+export const OutboxJobSchema = z.object({
+  target: z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() }),
+  reply: ReplySchema,
+  answerId: z.string().optional(),
+});
+export type OutboxJob = z.infer<typeof OutboxJobSchema>;
+
+export type Deliver = (job: OutboxJob & { reply: Reply }) => Promise<void>;
+
+/**
+ * Where finished work goes to reach chat. Workers hold no chat token: they put
+ * `{ thread reference, Reply }` here and the bot process posts it. Without Redis the
+ * reply is delivered at once, in process.
+ */
+export class Outbox {
+  private readonly queue: Queue | null;
+
+  constructor(
+    redis: Redis | null,
+    redisPrefix: string,
+    private readonly inline: Deliver | null = null,
+  ) {
+    this.queue = redis ? new Queue(QUEUES.outbox, { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix) }) : null;
+  }
+
+  async put(job: OutboxJob): Promise<void> {
+    const valid = OutboxJobSchema.parse(job);
+    if (this.queue) {
+      await this.queue.add('post', valid, {
+        attempts: 12,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 5000 },
+      });
+    } else if (this.inline) await this.inline(valid as OutboxJob & { reply: Reply });
+    else throw new Error('no Redis and no inline delivery: the reply has nowhere to go');
+  }
+
+  async close(): Promise<void> {
+    await this.queue?.close();
+  }
+}
+
+/** The bot side of the outbox: posts each reply, retrying with backoff until it succeeds. */
+export class OutboxConsumer {
+  private readonly worker: Worker;
+
+  constructor(redis: Redis, redisPrefix: string, deliver: Deliver, log: Logger) {
+    this.worker = new Worker(
+      QUEUES.outbox,
+      async (job) => {
+        const parsed = OutboxJobSchema.safeParse(job.data);
+        if (!parsed.success) {
+          // A malformed job can never succeed: record it and drop it instead of retrying.
+          log.error({ job: job.id, problems: parsed.error.issues.map((i) => i.message) }, 'outbox job rejected');
+          return;
+        }
+        await deliver(parsed.data as OutboxJob & { reply: Reply });
+      },
+      { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix), concurrency: 4 },
+    );
+    this.worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err }, 'outbox delivery failed; will retry'));
+    this.worker.on('error', (err) => log.error({ err }, 'outbox worker error'));
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}
+
+/** Connection settings for BullMQ to open (and close) its own clients to the same Redis. */
+export function ownConnection(redis: Redis): RedisOptions {
+  const o = redis.options;
+  return {
+    host: o.host,
+    port: o.port,
+    ...(o.path ? { path: o.path } : {}),
+    ...(o.username ? { username: o.username } : {}),
+    ...(o.password ? { password: o.password } : {}),
+    ...(o.db ? { db: o.db } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
