@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeDiscord, type RestCall } from './fakes/discord.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 import { Redis } from 'ioredis';
@@ -41,7 +43,10 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
   before(async () => {
     await fake.start();
     redis = await startRedis();
+    const config = join(tempDir(), 'medic.yaml');
+    writeFileSync(config, `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 8 }\n`);
     env = {
+      MEDIC_CONFIG: config,
       DISCORD_TOKEN: 'fake-token',
       DISCORD_API_URL: fake.apiUrl,
       REDIS_URL: redis.url,
@@ -135,6 +140,55 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     });
     const posted = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
     assert.match((posted.body as Posted).content, /^\*\*Check results for lloom-exec-1\*\*\n3 passed, 1 failed/);
+    await outbox.close();
+    conn.disconnect();
+  });
+
+  it('/triage answers in the channel; /check is refused politely to a member without the role', async () => {
+    let mark = fake.calls.length;
+    fake.sendSlash({ channelId: fake.channels.troubleshooting.id, name: 'triage', options: { text: 'Error: Address already in use (os error 98)' } });
+    const answer = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((answer.body as { data: Posted }).data.content, /^\*\*Kernel Won't Start \(llmspell\)\*\*/);
+
+    mark = fake.calls.length;
+    fake.sendSlash({ channelId: fake.channels.troubleshooting.id, name: 'check', options: { node: 'lloom-exec-1' } });
+    const denied = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    const data = (denied.body as { data: Posted & { flags: number } }).data;
+    assert.match(data.content, /Not allowed[\s\S]*members with the role oncall/);
+    assert.equal(data.flags & 64, 64);
+
+    mark = fake.calls.length;
+    fake.sendSlash({ channelId: fake.channels.troubleshooting.id, name: 'check', options: { node: 'lloom-exec-1' }, roles: [fake.roles.oncall.id] });
+    const allowedReply = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.doesNotMatch((allowedReply.body as { data: Posted }).data.content, /Not allowed/);
+  });
+
+  it('rate limits triage per user with one polite message', async () => {
+    const mark = fake.calls.length;
+    for (let i = 0; i < 10; i++) fake.sendMessage({ channel: 'troubleshooting', content: `ERROR lloom_client: Request timeout after ${100 + i} seconds`, userId: '777' });
+    await sleep(3000);
+    const posts = fake.calls.slice(mark).filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path)).map((c) => (c.body as Posted).content);
+    assert.equal(posts.filter((p) => p.startsWith("**Requests timing out")).length, 8);
+    assert.equal(posts.filter((p) => p.startsWith('**Slow down a little**')).length, 1);
+  });
+
+  it('splits a long reply under 2,000 characters per message and keeps code blocks whole', async () => {
+    const { threadId } = await pasteAndAnswer('WARN  lloom_executor: No CUDA devices found, falling back to CPU');
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const outbox = new Outbox(conn, redis.prefix);
+    const code = Array.from({ length: 40 }, (_, i) => `echo "line ${i} of a long diagnostic script that goes on"`).join('\n');
+    const mark = fake.calls.length;
+    await outbox.put({
+      target: { platform: 'discord', channelId: fake.channels.troubleshooting.id, threadId },
+      reply: { title: 'Long', summary: 'x'.repeat(1500), sections: [{ heading: 'Script', blocks: [{ type: 'code', lang: 'bash', text: code }] }], citations: [], actions: [], attachments: [], notes: [] },
+    });
+    await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages` && (c.body as Posted).content.includes('line 39'));
+    const parts = fake.calls.slice(mark).filter((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`).map((c) => (c.body as Posted).content);
+    assert.ok(parts.length >= 2);
+    for (const p of parts) {
+      assert.ok(p.length <= 2000, `message of ${p.length} characters`);
+      assert.equal((p.match(/```/g) ?? []).length % 2, 0, 'every code fence is closed in its message');
+    }
     await outbox.close();
     conn.disconnect();
   });

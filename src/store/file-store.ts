@@ -15,7 +15,7 @@ export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
   private data: FileShape = { feedback: {}, answers: {} };
   private readonly seen = new Map<string, number>();
-  private readonly counters = new Map<string, number>();
+  private readonly events = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
     if (existsSync(path)) {
@@ -60,10 +60,11 @@ export class FileRecordStore implements RecordStore {
   }
 
   async hit(key: string, windowSeconds: number): Promise<number> {
-    const k = `${key}:${Math.floor(Date.now() / 1000 / windowSeconds)}`;
-    const n = (this.counters.get(k) ?? 0) + 1;
-    this.counters.set(k, n);
-    return n;
+    const now = Date.now();
+    const recent = (this.events.get(key) ?? []).filter((t) => t > now - windowSeconds * 1000);
+    recent.push(now);
+    this.events.set(key, recent);
+    return recent.length;
   }
 
   async close(): Promise<void> {}

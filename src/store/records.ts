@@ -32,7 +32,7 @@ export interface RecordStore {
   getAnswer(id: string): Promise<AnswerRecord | null>;
   /** True the first time a key is claimed within `ttlSeconds`: a message is answered once. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
-  /** Counts one event in a fixed window and returns the count so far. */
+  /** Counts one event and returns how many happened in the last `windowSeconds` (sliding). */
   hit(key: string, windowSeconds: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -56,9 +56,17 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async hit(key: string, windowSeconds: number): Promise<number> {
-    const k = `${this.prefix}rate:${key}:${Math.floor(Date.now() / 1000 / windowSeconds)}`;
-    const [[, n]] = (await this.redis.multi().incr(k).expire(k, windowSeconds * 2).exec()) as [[null, number], [null, number]];
-    return n;
+    // Sliding window: one sorted-set member per event, scored by time.
+    const k = `${this.prefix}rate:${key}`;
+    const now = Date.now();
+    const res = (await this.redis
+      .multi()
+      .zremrangebyscore(k, 0, now - windowSeconds * 1000)
+      .zadd(k, now, `${now}-${Math.random().toString(36).slice(2)}`)
+      .zcard(k)
+      .pexpire(k, windowSeconds * 1000)
+      .exec()) as Array<[Error | null, unknown]>;
+    return Number(res[2]![1]);
   }
 
   async close(): Promise<void> {

@@ -108,6 +108,29 @@ export class FakeDiscord {
     return id;
   }
 
+  /** A user runs a slash command with string options in a channel. */
+  sendSlash(o: { channelId: string; name: string; options?: Record<string, string>; roles?: string[] }): string {
+    const id = snowflake();
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.appId,
+      type: 2,
+      token: `tok-${id}`,
+      version: 1,
+      guild_id: this.guildId,
+      channel_id: o.channelId,
+      channel: { id: o.channelId, type: 0, guild_id: this.guildId, name: 'troubleshooting' },
+      member: { user: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
+      data: { id: snowflake(), name: o.name, type: 1, options: Object.entries(o.options ?? {}).map(([name, value]) => ({ name, type: 3, value })) },
+      app_permissions: '0',
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      attachment_size_limit: 8388608,
+    });
+    return id;
+  }
+
   /** A user presses a button or picks from a menu on a message in `channelId`. */
   sendComponent(o: { channelId: string; customId: string; values?: string[]; roles?: string[] }): string {
     const id = snowflake();
