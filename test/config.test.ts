@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { medic, ROOT, tempDir } from './helpers.js';
+
+describe('configuration', () => {
+  it('refuses an invalid medic.yaml with one line per problem and its path', async () => {
+    const f = join(tempDir(), 'medic.yaml');
+    writeFileSync(f, 'chat:\n  channels: []\n  rateLimit: { perUserPerMinute: "ten" }\n  colour: blue\nserver: { port: 99999 }\n');
+    const r = await medic(['cards'], { env: { MEDIC_CONFIG: f } });
+    assert.equal(r.code, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0]!, /medic\.yaml is invalid:/);
+    assert.ok(lines.some((l) => /^ {2}chat\.channels: /.test(l)));
+    assert.ok(lines.some((l) => /^ {2}chat\.rateLimit\.perUserPerMinute: /.test(l)));
+    assert.ok(lines.some((l) => /^ {2}chat: .*colour/.test(l)));
+    assert.ok(lines.some((l) => /^ {2}server\.port: /.test(l)));
+  });
+
+  it('accepts medic.example.yaml', async () => {
+    const r = await medic(['cards', '--guide', 'lloom'], { env: { MEDIC_CONFIG: join(ROOT, 'medic.example.yaml') } });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('says what Slack needs besides the bot token', async () => {
+    const r = await medic(['start'], { env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: '', REDIS_URL: 'off' } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /SLACK_BOT_TOKEN needs SLACK_APP_TOKEN \(Socket Mode\) or SLACK_SIGNING_SECRET \(HTTP events\)/);
+  });
+});
