@@ -110,47 +110,38 @@ export class FakeDiscord {
 
   /** A user runs a slash command with string options in a channel. */
   sendSlash(o: { channelId: string; name: string; options?: Record<string, string>; roles?: string[] }): string {
-    const id = snowflake();
-    this.dispatch('INTERACTION_CREATE', {
-      id,
-      application_id: this.appId,
-      type: 2,
-      token: `tok-${id}`,
-      version: 1,
-      guild_id: this.guildId,
-      channel_id: o.channelId,
+    return this.interaction(2, o.channelId, o.roles, {
       channel: { id: o.channelId, type: 0, guild_id: this.guildId, name: 'troubleshooting' },
-      member: { user: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
       data: { id: snowflake(), name: o.name, type: 1, options: Object.entries(o.options ?? {}).map(([name, value]) => ({ name, type: 3, value })) },
-      app_permissions: '0',
-      locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: {},
-      attachment_size_limit: 8388608,
     });
-    return id;
   }
 
-  /** A user presses a button or picks from a menu on a message in `channelId`. */
+  /** A user presses a button or picks from a menu on a message in `channelId` (a thread). */
   sendComponent(o: { channelId: string; customId: string; values?: string[]; roles?: string[] }): string {
+    return this.interaction(3, o.channelId, o.roles, {
+      channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
+      data: o.values ? { custom_id: o.customId, component_type: 3, values: o.values } : { custom_id: o.customId, component_type: 2 },
+      message: { id: snowflake(), channel_id: o.channelId, author: this.bot, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] },
+    });
+  }
+
+  private interaction(type: number, channelId: string, roles: string[] | undefined, extra: Record<string, unknown>): string {
     const id = snowflake();
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.appId,
-      type: 3,
+      type,
       token: `tok-${id}`,
       version: 1,
       guild_id: this.guildId,
-      channel_id: o.channelId,
-      channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
-      member: { user: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, roles: o.roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
-      data: o.values ? { custom_id: o.customId, component_type: 3, values: o.values } : { custom_id: o.customId, component_type: 2 },
-      message: { id: snowflake(), channel_id: o.channelId, author: this.bot, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] },
+      channel_id: channelId,
+      member: { user: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, roles: roles ?? [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, permissions: '0' },
       app_permissions: '0',
       locale: 'en-US',
       entitlements: [],
       authorizing_integration_owners: {},
       attachment_size_limit: 8388608,
+      ...extra,
     });
     return id;
   }
