@@ -44,7 +44,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     await fake.start();
     redis = await startRedis();
     const config = join(tempDir(), 'medic.yaml');
-    writeFileSync(config, `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 8 }\n`);
+    writeFileSync(config, `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n`);
     env = {
       MEDIC_CONFIG: config,
       DISCORD_TOKEN: 'fake-token',
@@ -165,10 +165,10 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
 
   it('rate limits triage per user with one polite message', async () => {
     const mark = fake.calls.length;
-    for (let i = 0; i < 10; i++) fake.sendMessage({ channel: 'troubleshooting', content: `ERROR lloom_client: Request timeout after ${100 + i} seconds`, userId: '777' });
+    for (let i = 0; i < 22; i++) fake.sendMessage({ channel: 'troubleshooting', content: `ERROR lloom_client: Request timeout after ${100 + i} seconds`, userId: '777' });
     await sleep(3000);
     const posts = fake.calls.slice(mark).filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path)).map((c) => (c.body as Posted).content);
-    assert.equal(posts.filter((p) => p.startsWith("**Requests timing out")).length, 8);
+    assert.equal(posts.filter((p) => p.startsWith("**Requests timing out")).length, 20);
     assert.equal(posts.filter((p) => p.startsWith('**Slow down a little**')).length, 1);
   });
 
@@ -191,6 +191,30 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     }
     await outbox.close();
     conn.disconnect();
+  });
+
+  it('a mention forces an answer, and says honestly when no guide matches', async () => {
+    const mark = fake.calls.length;
+    fake.sendMessage({ channel: 'general', content: `<@${fake.bot.id}> fatal: not a git repository (or any of the parent directories): .git`, mentionBot: true });
+    const post = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+    assert.match((post.body as Posted).content, /^\*\*No guide section matches this paste\*\*/);
+    assert.deepEqual(customIds(post.body as Posted).map((i) => i.split(':')[1]), ['escalate']);
+  });
+
+  it('"Triage with Medic" works on any message', async () => {
+    const mark = fake.calls.length;
+    fake.sendMessageAction({ channelId: fake.channels.general.id, name: 'Triage with Medic', content: 'Warning  FailedMount  45s  kubelet  MountVolume.SetUp failed for volume "data"' });
+    const answer = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((answer.body as { data: Posted }).data.content, /^\*\*FailedMount \(hourglass\)\*\*/);
+  });
+
+  it('medic register-commands registers the slash commands and the message action', async () => {
+    const r = await medic(['register-commands', '--application', fake.appId, '--guild', fake.guildId], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /registered 7 commands in guild/);
+    const put = await fake.waitFor((c) => c.method === 'PUT' && c.path === `/applications/${fake.appId}/guilds/${fake.guildId}/commands`);
+    const names = (put.body as Array<{ name: string; type: number }>).map((c) => `${c.name}/${c.type}`);
+    assert.deepEqual(names, ['triage/1', 'analyze/1', 'check/1', 'nodes/1', 'digest/1', 'escalate/1', 'Triage with Medic/3']);
   });
 
   it('serves /health and /metrics', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeSlack, type ApiCall } from './fakes/slack.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -25,7 +27,10 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
   before(async () => {
     await fake.start();
     redis = await startRedis();
+    const config = join(tempDir(), 'medic.yaml');
+    writeFileSync(config, 'chat:\n  permissions:\n    check: { slackUsergroups: [SONCALL] }\n');
     const env = {
+      MEDIC_CONFIG: config,
       SLACK_BOT_TOKEN: 'xoxb-fake-token-for-tests',
       SLACK_SIGNING_SECRET: fake.signingSecret,
       SLACK_API_URL: fake.apiUrl,
@@ -99,5 +104,31 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
 
     const again = await pasteAndAnswer(PASTE);
     assert.equal((again.call.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Peers disconnect frequently (lloom)');
+  });
+
+  it('/medic <verb> runs the shared commands, with user-group permissions', async () => {
+    let mark = fake.calls.length;
+    assert.equal(await fake.slash(events, { channel: 'CTROUBLE', text: 'triage Error: Address already in use (os error 98)' }), 200);
+    const answer = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage');
+    assert.equal((answer.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, "Kernel Won't Start (llmspell)");
+
+    mark = fake.calls.length;
+    await fake.slash(events, { channel: 'CTROUBLE', text: 'check lloom-exec-1' });
+    const denied = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postEphemeral');
+    assert.equal(denied.body.user, 'UALICE');
+    assert.match(text(denied), /Only user groups SONCALL may use \/check/);
+
+    mark = fake.calls.length;
+    await fake.slash(events, { channel: 'CTROUBLE', text: 'check lloom-exec-1', user: 'UBOB' });
+    const allowedReply = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postEphemeral');
+    assert.doesNotMatch(text(allowedReply), /Only user groups/);
+  });
+
+  it('the "Triage with Medic" shortcut answers in the message thread', async () => {
+    const mark = fake.calls.length;
+    assert.equal(await fake.shortcut(events, { channel: 'CGENERAL', text: 'Warning  FailedMount  45s  kubelet  MountVolume.SetUp failed for volume "data"', messageTs: '1699999999.000100' }), 200);
+    const answer = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage');
+    assert.equal(answer.body.thread_ts, '1699999999.000100');
+    assert.equal((answer.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'FailedMount (hourglass)');
   });
 });

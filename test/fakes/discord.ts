@@ -116,6 +116,16 @@ export class FakeDiscord {
     });
   }
 
+  /** A user runs the "Triage with Medic" message action on a message with this content. */
+  sendMessageAction(o: { channelId: string; name: string; content: string }): string {
+    const target = snowflake();
+    const msg = { id: target, channel_id: o.channelId, author: { id: '4242', username: 'alice', discriminator: '0', global_name: null, avatar: null }, content: o.content, timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] };
+    return this.interaction(2, o.channelId, [], {
+      channel: { id: o.channelId, type: 0, guild_id: this.guildId, name: 'general' },
+      data: { id: snowflake(), name: o.name, type: 3, target_id: target, resolved: { messages: { [target]: msg } } },
+    });
+  }
+
   /** A user presses a button or picks from a menu on a message in `channelId` (a thread). */
   sendComponent(o: { channelId: string; customId: string; values?: string[]; roles?: string[] }): string {
     return this.interaction(3, o.channelId, o.roles, {

@@ -15,6 +15,7 @@ export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly botUserId = 'UMEDIC';
   readonly channels: Record<string, string> = { CTROUBLE: 'troubleshooting', CGENERAL: 'general' };
+  readonly usergroups: Record<string, string[]> = { SONCALL: ['UBOB'] };
   private server: Server | null = null;
   private ts = 1700000000;
   private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
@@ -62,6 +63,8 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: String(++this.ts) + '.000100', message: { text: body.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: String(++this.ts) + '.000200' };
+      case 'usergroups.users.list':
+        return { ok: true, users: this.usergroups[body.usergroup] ?? [] };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -94,6 +97,18 @@ export class FakeSlack {
     const body = JSON.stringify({ token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event, authorizations: [{ team_id: 'T1', user_id: this.botUserId, is_bot: true }] });
     const res = await this.deliver(eventsUrl, body, 'application/json', secret);
     return { ts, status: res.status };
+  }
+
+  /** A user runs `/medic TEXT` in a channel. */
+  async slash(eventsUrl: string, o: { channel: string; text: string; user?: string }): Promise<number> {
+    const body = new URLSearchParams({ token: 'x', team_id: 'T1', channel_id: o.channel, channel_name: this.channels[o.channel] ?? '', user_id: o.user ?? 'UALICE', user_name: 'alice', command: '/medic', text: o.text, response_url: `http://127.0.0.1:${this.port}/respond`, trigger_id: 't1', api_app_id: 'A1' });
+    return (await this.deliver(eventsUrl, body.toString(), 'application/x-www-form-urlencoded')).status;
+  }
+
+  /** A user runs the "Triage with Medic" message shortcut on a message. */
+  async shortcut(eventsUrl: string, o: { channel: string; text: string; messageTs: string }): Promise<number> {
+    const payload = { type: 'message_action', callback_id: 'medic_triage_message', trigger_id: 't1', response_url: `http://127.0.0.1:${this.port}/respond`, team: { id: 'T1' }, channel: { id: o.channel, name: this.channels[o.channel] }, user: { id: 'UALICE', name: 'alice' }, message: { type: 'message', text: o.text, ts: o.messageTs, user: 'UCAROL' }, message_ts: o.messageTs, token: 'x', action_ts: '1' };
+    return (await this.deliver(eventsUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded')).status;
   }
 
   /** A user presses a button or picks a menu option under a bot message. */

@@ -30,6 +30,7 @@ export class SlackFrontDoor {
   private readonly receiver: InstanceType<typeof HTTPReceiver> | null;
   private botUserId: string | null = null;
   private readonly channelNames = new Map<string, string | null>();
+  private readonly groupMembers = new Map<string, { at: number; users: Set<string> }>();
 
   constructor(
     private readonly svc: ChatServices,
@@ -82,6 +83,27 @@ export class SlackFrontDoor {
     return name;
   }
 
+  /** The configured Slack user groups this user belongs to (cached for five minutes). */
+  private async groupsOf(client: WebClient, userId: string): Promise<string[]> {
+    const wanted = new Set(Object.values(this.svc.cfg.chat.permissions).flatMap((p) => p?.slackUsergroups ?? []));
+    const out: string[] = [];
+    for (const g of wanted) {
+      let entry = this.groupMembers.get(g);
+      if (!entry || Date.now() - entry.at > 5 * 60_000) {
+        try {
+          const r = await client.usergroups.users.list({ usergroup: g });
+          entry = { at: Date.now(), users: new Set((r.users as string[] | undefined) ?? []) };
+          this.groupMembers.set(g, entry);
+        } catch (err) {
+          this.svc.log.warn({ err, usergroup: g }, 'slack: cannot list user group members (needs usergroups:read)');
+          continue;
+        }
+      }
+      if (entry.users.has(userId)) out.push(g);
+    }
+    return out;
+  }
+
   private async deliver(client: WebClient, origin: { channelId: string; threadTs: string | null; userId: string }, outcome: Outcome): Promise<void> {
     if (outcome.kind === 'silent') return;
     const { text, blocks } = renderSlack(outcome.reply, outcome.answerId);
@@ -125,7 +147,7 @@ export class SlackFrontDoor {
       const spec = COMMANDS.get(verb);
       const first = spec?.options[0]?.name ?? 'text';
       const args = rest.length ? { [first]: command.text.trim().slice(verb.length).trim() } : {};
-      const origin: RequestOrigin = { platform: 'slack', user: { id: command.user_id, roles: [] }, channelId: command.channel_id, threadId: null };
+      const origin: RequestOrigin = { platform: 'slack', user: { id: command.user_id, roles: await this.groupsOf(client, command.user_id) }, channelId: command.channel_id, threadId: null };
       const outcome = spec ? await this.svc.router.onCommand(verb, args, origin) : await this.svc.router.onCommand('triage', { text: command.text }, origin);
       await this.deliver(client, { channelId: command.channel_id, threadTs: null, userId: command.user_id }, outcome);
     });
@@ -148,7 +170,7 @@ export class SlackFrontDoor {
       const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string } };
       const channelId = b.channel?.id ?? '';
       const threadTs = b.message?.thread_ts ?? b.message?.ts ?? null;
-      const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: [] }, channelId, threadId: threadTs };
+      const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: await this.groupsOf(client, b.user.id) }, channelId, threadId: threadTs };
       const outcome = await this.svc.router.onAction(id, answerId, origin, a.selected_option?.value);
       await this.deliver(client, { channelId, threadTs, userId: b.user.id }, outcome);
     });
