@@ -10,7 +10,8 @@ import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowle
 import { parseGuide } from './knowledge/guide-parser.js';
 import { TriageEngine, type TriageResult } from './triage/engine.js';
 import { runConsole } from './chat/adapters/console.js';
-import { openServices } from './chat/services.js';
+import { openServices, openStore } from './chat/services.js';
+import { checksOf, renderTable, runNode } from './checks/run.js';
 import { serve } from './chat/serve.js';
 import { registerDiscordCommands } from './chat/adapters/discord.js';
 
@@ -191,6 +192,51 @@ export function program(): Command {
     });
 
   cmd
+    .command('check')
+    .description('run a registered node\'s checks now and print a pass/warn/fail table (exit 1 when any fails)')
+    .argument('[node]', 'a node name from medic.yaml')
+    .option('--check <name>', 'only this check')
+    .option('--all', 'every node')
+    .option('--json', 'print the results as JSON')
+    .action(async (name: string | undefined, o: { check?: string; all?: boolean; json?: boolean }) => {
+      const cfg = loadConfig();
+      if (cfg.nodes.length === 0) throw new UsageError(`no nodes in ${cfg.configFile ?? 'medic.yaml (none found)'}; declare them under "nodes:" (see medic.example.yaml)`);
+      const nodes = o.all ? cfg.nodes : cfg.nodes.filter((n) => n.name === name);
+      if (!o.all && !name) throw new UsageError('name a node, or use --all');
+      if (nodes.length === 0) throw new UsageError(`no node "${name}"; known: ${cfg.nodes.map((n) => n.name).join(', ')}`);
+      const results = [];
+      for (const node of nodes) {
+        const specs = checksOf(node, cfg.systems).filter((c) => !o.check || c.name === o.check);
+        if (o.check && specs.length === 0) throw new UsageError(`node ${node.name} has no check "${o.check}"`);
+        results.push(...(await runNode(node, specs)));
+      }
+      const store = await openStore(cfg);
+      await store.addCheckResults(results);
+      await store.close();
+      process.stdout.write(o.json ? JSON.stringify(results, null, 2) + '\n' : renderTable(results) + '\n');
+      if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+    });
+
+  cmd
+    .command('nodes')
+    .description('list registered nodes, their checks and their last status')
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const cfg = loadConfig();
+      const store = await openStore(cfg);
+      const rows = [];
+      for (const n of cfg.nodes) {
+        const last = await store.checkHistory(n.name, 1);
+        const status = last.length === 0 ? 'unknown' : last.some((r) => r.status === 'fail') ? 'down' : last.some((r) => r.status === 'warn') ? 'degraded' : 'up';
+        rows.push({ name: n.name, system: n.system, host: n.host, labels: n.labels, checks: checksOf(n, cfg.systems).map((c) => c.name), status, lastChecked: last[0]?.at ?? null, last });
+      }
+      await store.close();
+      if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else if (rows.length === 0) process.stdout.write('no nodes registered; declare them under "nodes:" in medic.yaml\n');
+      else for (const r of rows) process.stdout.write(`${r.name}  ${r.system}  ${r.host}  ${r.status}${r.lastChecked ? ` (checked ${r.lastChecked})` : ''}  checks: ${r.checks.join(', ')}\n`);
+    });
+
+  cmd
     .command('console')
     .description('the local front door: paste errors, read answers, press buttons by number (no tokens needed)')
     .action(async () => {
@@ -251,7 +297,8 @@ export function program(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
-    return 0;
+    // A verb may set its own exit code (medic check: 1 when a check fails).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof IndexError) {
       process.stderr.write(`medic: ${err.message}\n`);

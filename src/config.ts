@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { NodeSchema, SystemChecksSchema } from './checks/spec.js';
 
 /** A configuration problem a user can fix; the message says how. */
 export class ConfigError extends Error {
@@ -58,7 +59,8 @@ const FileSchema = z
       .strict()
       .default({ channels: ['troubleshooting'], digestChannel: 'ops-digest', permissions: {}, rateLimit: { perUserPerMinute: 10 } }),
     server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
-    nodes: z.unknown().optional(),
+    nodes: z.array(NodeSchema).default([]),
+    systems: SystemChecksSchema.default({}),
     digest: z.unknown().optional(),
     escalation: z.unknown().optional(),
     bundles: z.unknown().optional(),
@@ -82,6 +84,8 @@ export interface MedicConfig {
   configFile: string | null;
   chat: FileConfig['chat'];
   server: FileConfig['server'];
+  nodes: FileConfig['nodes'];
+  systems: FileConfig['systems'];
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
@@ -148,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     configFile,
     chat: file.chat,
     server: e.MEDIC_PORT !== undefined ? { port: e.MEDIC_PORT } : file.server,
+    nodes: file.nodes,
+    systems: file.systems,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN
       ? {

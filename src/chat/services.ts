@@ -25,6 +25,12 @@ export interface ChatServices {
   close(): Promise<void>;
 }
 
+/** The record store alone (for CLI verbs): Redis when it answers, the file otherwise. */
+export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
+  const redis = await resolveRedis(cfg.redisUrl);
+  return redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+}
+
 export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean } = {}): Promise<ChatServices> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));

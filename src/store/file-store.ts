@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import type { CheckResult } from '../checks/run.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 interface FileShape {
   feedback: Record<string, FeedbackRecord>;
   answers: Record<string, AnswerRecord>;
+  /** node -> check -> results, newest first. */
+  checks: Record<string, Record<string, CheckResult[]>>;
 }
 
 /**
@@ -13,14 +16,14 @@ interface FileShape {
  */
 export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
-  private data: FileShape = { feedback: {}, answers: {} };
+  private data: FileShape = { feedback: {}, answers: {}, checks: {} };
   private readonly seen = new Map<string, number>();
   private readonly events = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
     if (existsSync(path)) {
       const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<FileShape>;
-      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {} };
+      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {} };
     }
   }
 
@@ -65,6 +68,20 @@ export class FileRecordStore implements RecordStore {
     recent.push(now);
     this.events.set(key, recent);
     return recent.length;
+  }
+
+  async addCheckResults(results: CheckResult[]): Promise<void> {
+    for (const r of results) {
+      const node = (this.data.checks[r.node] ??= {});
+      node[r.check] = [r, ...(node[r.check] ?? [])].slice(0, HISTORY_PER_CHECK);
+    }
+    this.save();
+  }
+
+  async checkHistory(node: string, limit = 1): Promise<CheckResult[]> {
+    return Object.values(this.data.checks[node] ?? {})
+      .flatMap((list) => list.slice(0, limit))
+      .sort((a, b) => b.at.localeCompare(a.at));
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,5 @@
+import type { CheckResult } from '../checks/run.js';
+
 /** What people said about answers for one error fingerprint. Most recent last. */
 export interface FeedbackRecord {
   fixed: string[];
@@ -34,8 +36,14 @@ export interface RecordStore {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Counts one event and returns how many happened in the last `windowSeconds` (sliding). */
   hit(key: string, windowSeconds: number): Promise<number>;
+  /** Keeps the last HISTORY_PER_CHECK results of every node's checks, for the digest and `nodes`. */
+  addCheckResults(results: CheckResult[]): Promise<void>;
+  /** The most recent results of a node, newest first, at most `limit` per check. */
+  checkHistory(node: string, limit?: number): Promise<CheckResult[]>;
   close(): Promise<void>;
 }
+
+export const HISTORY_PER_CHECK = 200;
 
 export const ANSWER_TTL_SECONDS = 60 * 60 * 24 * 30;
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import type { CheckResult } from '../checks/run.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()) });
 const Answer = z.object({
@@ -67,6 +68,21 @@ export class RedisRecordStore implements RecordStore {
       .pexpire(k, windowSeconds * 1000)
       .exec()) as Array<[Error | null, unknown]>;
     return Number(res[2]![1]);
+  }
+
+  async addCheckResults(results: CheckResult[]): Promise<void> {
+    const m = this.redis.multi();
+    for (const r of results) {
+      const key = `${this.prefix}checks:${r.node}:${r.check}`;
+      m.lpush(key, JSON.stringify(r)).ltrim(key, 0, HISTORY_PER_CHECK - 1).sadd(`${this.prefix}checks:${r.node}`, r.check);
+    }
+    await m.exec();
+  }
+
+  async checkHistory(node: string, limit = 1): Promise<CheckResult[]> {
+    const checks = await this.redis.smembers(`${this.prefix}checks:${node}`);
+    const lists = await Promise.all(checks.map((c) => this.redis.lrange(`${this.prefix}checks:${node}:${c}`, 0, limit - 1)));
+    return lists.flat().map((raw) => JSON.parse(raw) as CheckResult).sort((a, b) => b.at.localeCompare(a.at));
   }
 
   async close(): Promise<void> {

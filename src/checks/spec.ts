@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { ConditionError, parseCondition } from './condition.js';
+
+export const CHECK_KINDS = ['http', 'tcp', 'tls', 'metrics', 'models', 'dns', 'ssh'] as const;
+
+/** One check as written in medic.yaml; `{host}` in a URL is the node's host. */
+export const CheckSpecSchema = z
+  .object({
+    name: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - only'),
+    kind: z.enum(CHECK_KINDS),
+    url: z.string().optional(),
+    host: z.string().optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    command: z.enum(['disk', 'memory', 'gpu', 'service', 'journal', 'containers']).optional(),
+    unit: z.string().regex(/^[\w@.-]+$/, 'a systemd unit name').optional(),
+    /** A PEM file of the CA that signs a private TLS endpoint. */
+    ca: z.string().optional(),
+    lines: z.number().int().min(1).max(500).optional(),
+    conditions: z.array(z.string()).default([]),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    severity: z.enum(['fail', 'warn']).default('fail'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const need = (field: 'url' | 'port' | 'command', why: string) => {
+      if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `a ${c.kind} check needs ${why}` });
+    };
+    if (['http', 'metrics', 'models'].includes(c.kind)) need('url', 'a url');
+    if (['tcp', 'tls'].includes(c.kind)) need('port', 'a port');
+    if (c.kind === 'ssh') need('command', 'a command (disk, memory, gpu, service, journal, containers)');
+    c.conditions.forEach((s, i) => {
+      try {
+        parseCondition(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['conditions', i], message: (err as ConditionError).message });
+      }
+    });
+  });
+export type CheckSpec = z.infer<typeof CheckSpecSchema>;
+
+export const NodeSchema = z
+  .object({
+    name: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - only'),
+    system: z.string().min(1),
+    host: z.string().min(1),
+    labels: z.record(z.string(), z.string()).default({}),
+    ssh: z
+      .object({ user: z.string().min(1), port: z.number().int().min(1).max(65535).default(22), key: z.string().min(1), hostKey: z.string().regex(/^SHA256:/, 'a pinned SHA256:... fingerprint') })
+      .strict()
+      .optional(),
+    checks: z.array(CheckSpecSchema).default([]),
+  })
+  .strict();
+export type NodeSpec = z.infer<typeof NodeSchema>;
+
+/** Checks every node of a system gets, before its own. */
+export const SystemChecksSchema = z.record(z.string(), z.object({ checks: z.array(CheckSpecSchema).default([]) }).strict());
