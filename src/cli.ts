@@ -12,6 +12,12 @@ import { TriageEngine, type TriageResult } from './triage/engine.js';
 import { runConsole } from './chat/adapters/console.js';
 import { openServices, openStore } from './chat/services.js';
 import { checksOf, renderTable, runNode } from './checks/run.js';
+import { resolveRedis } from './store/redis.js';
+import { RedisRecordStore } from './store/redis-store.js';
+import { createLogger } from './log.js';
+import { Producer } from './queue/producer.js';
+import type { QueueName } from './queue/names.js';
+import { startWorkers, WORKER_QUEUES } from '../workers/index.js';
 import { serve } from './chat/serve.js';
 import { registerDiscordCommands } from './chat/adapters/discord.js';
 
@@ -198,23 +204,62 @@ export function program(): Command {
     .option('--check <name>', 'only this check')
     .option('--all', 'every node')
     .option('--json', 'print the results as JSON')
-    .action(async (name: string | undefined, o: { check?: string; all?: boolean; json?: boolean }) => {
+    .option('--queue', 'run through the checks queue and a medic worker, and wait (needs Redis)')
+    .action(async (name: string | undefined, o: { check?: string; all?: boolean; json?: boolean; queue?: boolean }) => {
       const cfg = loadConfig();
       if (cfg.nodes.length === 0) throw new UsageError(`no nodes in ${cfg.configFile ?? 'medic.yaml (none found)'}; declare them under "nodes:" (see medic.example.yaml)`);
       const nodes = o.all ? cfg.nodes : cfg.nodes.filter((n) => n.name === name);
       if (!o.all && !name) throw new UsageError('name a node, or use --all');
       if (nodes.length === 0) throw new UsageError(`no node "${name}"; known: ${cfg.nodes.map((n) => n.name).join(', ')}`);
       const results = [];
-      for (const node of nodes) {
-        const specs = checksOf(node, cfg.systems).filter((c) => !o.check || c.name === o.check);
-        if (o.check && specs.length === 0) throw new UsageError(`node ${node.name} has no check "${o.check}"`);
-        results.push(...(await runNode(node, specs)));
+      const redis = o.queue ? await resolveRedis(cfg.redisUrl) : null;
+      if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
+      const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
+      try {
+        for (const node of nodes) {
+          const specs = checksOf(node, cfg.systems).filter((c) => !o.check || c.name === o.check);
+          if (o.check && specs.length === 0) throw new UsageError(`node ${node.name} has no check "${o.check}"`);
+          if (producer) results.push(...(await producer.runChecks({ node: node.name, ...(o.check ? { checks: [o.check] } : {}) })));
+          else results.push(...(await runNode(node, specs, cfg.queues.checks.perNode)));
+        }
+      } finally {
+        await producer?.close();
+        redis?.disconnect();
       }
-      const store = await openStore(cfg);
-      await store.addCheckResults(results);
-      await store.close();
+      if (!o.queue) {
+        const store = await openStore(cfg);
+        await store.addCheckResults(results);
+        await store.close();
+      }
       process.stdout.write(o.json ? JSON.stringify(results, null, 2) + '\n' : renderTable(results) + '\n');
       if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+    });
+
+  cmd
+    .command('worker')
+    .description('run the job processors (BullMQ) for the given queues; needs Redis')
+    .option('--queues <names>', 'comma-separated queues', WORKER_QUEUES.join(','))
+    .action(async (o: { queues: string }) => {
+      const cfg = loadConfig();
+      const queues = o.queues.split(',').map((q) => q.trim()).filter(Boolean);
+      const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as QueueName));
+      if (unknown.length) throw new UsageError(`no worker for ${unknown.join(', ')}; available: ${WORKER_QUEUES.join(', ')}`);
+      const redis = await resolveRedis(cfg.redisUrl);
+      if (!redis) throw new UsageError('medic worker needs Redis: set REDIS_URL (or run one on 127.0.0.1:6379)');
+      const store = new RedisRecordStore(redis, cfg.redisPrefix);
+      const log = createLogger();
+      let stopNow: () => void = () => {};
+      const stopped = new Promise<void>((resolve) => (stopNow = resolve));
+      process.once('SIGTERM', () => stopNow());
+      process.once('SIGINT', () => stopNow());
+      const w = startWorkers({ cfg, redis, store, log, queues: queues as QueueName[] });
+      await Promise.all(w.workers.map((x) => x.waitUntilReady()));
+      process.stderr.write(`medic: worker consuming ${queues.join(', ')}\n`);
+      await stopped;
+      process.stderr.write('medic: worker finishing current jobs\n');
+      await w.close();
+      await store.close();
+      process.stderr.write('medic: worker stopped\n');
     });
 
   cmd

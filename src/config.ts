@@ -59,6 +59,17 @@ const FileSchema = z
       .strict()
       .default({ channels: ['troubleshooting'], digestChannel: 'ops-digest', permissions: {}, rateLimit: { perUserPerMinute: 10 } }),
     server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
+    queues: z
+      .object({
+        checks: z
+          .object({ concurrency: z.number().int().min(1).max(256).default(16), perNode: z.number().int().min(1).max(32).default(4) })
+          .strict()
+          .default({ concurrency: 16, perNode: 4 }),
+        /** How long a worker holds a job before another may take it over (stalled-job recovery). */
+        lockMs: z.number().int().min(1000).max(600_000).default(30_000),
+      })
+      .strict()
+      .default({ checks: { concurrency: 16, perNode: 4 }, lockMs: 30_000 }),
     nodes: z.array(NodeSchema).default([]),
     systems: SystemChecksSchema.default({}),
     digest: z.unknown().optional(),
@@ -85,6 +96,7 @@ export interface MedicConfig {
   chat: FileConfig['chat'];
   server: FileConfig['server'];
   nodes: FileConfig['nodes'];
+  queues: FileConfig['queues'];
   systems: FileConfig['systems'];
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
@@ -153,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     chat: file.chat,
     server: e.MEDIC_PORT !== undefined ? { port: e.MEDIC_PORT } : file.server,
     nodes: file.nodes,
+    queues: file.queues,
     systems: file.systems,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN

@@ -94,7 +94,7 @@ export function daemon(args: string[], env: Record<string, string>, stdin: 'pipe
     },
     stop() {
       return new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       });

@@ -1,5 +1,6 @@
 /** Every BullMQ queue Medic uses. The bot process alone consumes the outbox. */
-export const QUEUES = { outbox: 'outbox' } as const;
+export const QUEUES = { checks: 'checks', bundles: 'bundles', digest: 'digest', escalations: 'escalations', outbox: 'outbox' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** BullMQ key prefix under Medic's Redis prefix (`medic:` gives `medic:bull:outbox:...`). */
 export function bullPrefix(redisPrefix: string): string {

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Where a worker's result should be posted: a chat thread, through the outbox. */
+export const ReplyTargetSchema = z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() });
+
+/**
+ * A request to run a registered node's checks. It names a node and checks from medic.yaml,
+ * never a URL, host, port or command: a job cannot make a worker reach anything else.
+ */
+export const CheckJobSchema = z
+  .object({
+    node: z.string().regex(/^[\w.-]+$/, 'a node name'),
+    checks: z.array(z.string().regex(/^[\w.-]+$/, 'a check name')).optional(),
+    replyTo: ReplyTargetSchema.optional(),
+  })
+  .strict();
+export type CheckJob = z.infer<typeof CheckJobSchema>;
+
+/** Retries with backoff and bounded history, for every queue. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential' as const, delay: 2000 },
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};

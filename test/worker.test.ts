@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Queue, QueueEvents } from 'bullmq';
+import { daemon, type Daemon, medic, tempDir } from './helpers.js';
+import { startRedis, type TestRedis } from './redis.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('checks on BullMQ workers (real Redis)', () => {
+  let redis: TestRedis;
+  let web: Server;
+  let env: Record<string, string>;
+  let queue: Queue;
+  let events: QueueEvents;
+  const running: Daemon[] = [];
+
+  const worker = async () => {
+    const d = daemon(['worker', '--queues', 'checks'], env);
+    running.push(d);
+    await d.waitFor(/worker consuming checks/);
+    return d;
+  };
+
+  before(async () => {
+    redis = await startRedis();
+    web = createServer((req, res) => {
+      if (req.url === '/health') res.writeHead(200).end('ok');
+      else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end('late'), 2500);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    const port = (web.address() as AddressInfo).port;
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'medic.yaml'),
+      `queues: { lockMs: 1000 }
+nodes:
+  - name: lab
+    system: lloom
+    host: 127.0.0.1
+    checks:
+      - { name: health, kind: http, url: "http://{host}:${port}/health" }
+      - { name: slow, kind: http, url: "http://{host}:${port}/slow", timeoutMs: 4000 }
+`,
+    );
+    env = { MEDIC_CONFIG: join(dir, 'medic.yaml'), REDIS_URL: redis.url, MEDIC_REDIS_PREFIX: redis.prefix, MEDIC_DATA_DIR: dir };
+    const connection = { url: redis.url };
+    queue = new Queue('checks', { connection, prefix: `${redis.prefix}bull` });
+    events = new QueueEvents('checks', { connection, prefix: `${redis.prefix}bull` });
+    await events.waitUntilReady();
+  });
+
+  after(async () => {
+    for (const d of running) d.child.kill('SIGKILL');
+    await events?.close();
+    await queue?.close();
+    await new Promise<void>((r) => web.close(() => r()));
+    await redis?.stop();
+  });
+
+  it('medic check --queue runs through a worker and returns its results', async () => {
+    const w = await worker();
+    const r = await medic(['check', 'lab', '--check', 'health', '--queue', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const results = JSON.parse(r.stdout) as Array<{ check: string; status: string }>;
+    assert.deepEqual(results.map((x) => [x.check, x.status]), [['health', 'pass']]);
+    await w.stop();
+  });
+
+  it('refuses jobs for unregistered nodes and jobs that carry a URL, without retrying them', async () => {
+    const w = await worker();
+    const unknown = await queue.add('run', { node: 'metadata-service' }, { attempts: 3 });
+    await assert.rejects(unknown.waitUntilFinished(events, 10_000), /no registered node "metadata-service"/);
+    const smuggled = await queue.add('run', { node: 'lab', url: 'http://169.254.169.254/latest/meta-data/' }, { attempts: 3 });
+    await assert.rejects(smuggled.waitUntilFinished(events, 10_000), /invalid checks job: : Unrecognized key/);
+    assert.equal((await queue.getJob(unknown.id!))!.attemptsMade, 1, 'an unrecoverable job is not retried');
+    await w.stop();
+  });
+
+  it('a job whose worker is SIGKILLed mid-run completes on another worker', async () => {
+    const a = await worker();
+    const job = await queue.add('run', { node: 'lab', checks: ['slow'] });
+    for (let i = 0; i < 50 && (await job.getState()) !== 'active'; i++) await sleep(100);
+    assert.equal(await job.getState(), 'active');
+    a.child.kill('SIGKILL');
+    await worker();
+    const results = (await job.waitUntilFinished(events, 30_000)) as Array<{ check: string; status: string }>;
+    assert.deepEqual(results.map((x) => [x.check, x.status]), [['slow', 'pass']]);
+  });
+
+  it('on SIGTERM a worker finishes its current job, then exits', async () => {
+    for (const d of running) await d.stop();
+    const w = await worker();
+    const job = await queue.add('run', { node: 'lab', checks: ['slow'] });
+    for (let i = 0; i < 50 && (await job.getState()) !== 'active'; i++) await sleep(100);
+    const code = await w.stop();
+    assert.equal(code, 0);
+    assert.match(w.stderr(), /finishing current jobs[\s\S]*worker stopped/);
+    assert.equal(await job.getState(), 'completed');
+  });
+});

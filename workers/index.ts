@@ -1,0 +1,45 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MedicConfig } from '../src/config.js';
+import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
+import { Outbox, ownConnection } from '../src/queue/outbox.js';
+import type { RecordStore } from '../src/store/records.js';
+import { checksProcessor } from './checks.js';
+
+/** The queues `medic worker` can consume (the outbox belongs to the bot). */
+export const WORKER_QUEUES: QueueName[] = [QUEUES.checks];
+
+export interface Workers {
+  workers: Worker[];
+  /** Graceful: current jobs finish, then the workers stop. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: { cfg: MedicConfig; redis: Redis; store: RecordStore; log: Logger; queues: QueueName[] }): Workers {
+  const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
+  const common = {
+    connection: ownConnection(deps.redis),
+    prefix: bullPrefix(deps.cfg.redisPrefix),
+    lockDuration: deps.cfg.queues.lockMs,
+    stalledInterval: Math.max(500, Math.floor(deps.cfg.queues.lockMs / 2)),
+    maxStalledCount: 2,
+  };
+  const workers: Worker[] = [];
+  for (const q of deps.queues) {
+    if (q !== QUEUES.checks) throw new Error(`no worker for the ${q} queue in this version`);
+    const perNode = deps.cfg.queues.checks.perNode;
+    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, perNode }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
+  }
+  for (const w of workers) {
+    w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
+    w.on('error', (err) => deps.log.error({ queue: w.name, err }, 'worker error'));
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await outbox.close();
+    },
+  };
+}
