@@ -6,6 +6,8 @@ import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
+import { readGuides } from '../src/knowledge/index-store.js';
+import { parseGuide } from '../src/knowledge/guide-parser.js';
 
 /** The queues `medic worker` can consume (the outbox belongs to the bot). */
 export const WORKER_QUEUES: QueueName[] = [QUEUES.checks];
@@ -18,6 +20,8 @@ export interface Workers {
 
 export function startWorkers(deps: { cfg: MedicConfig; redis: Redis; store: RecordStore; log: Logger; queues: QueueName[] }): Workers {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
+  // The guides, for jobs that run a card's suggested checks (parsing all five takes milliseconds).
+  const cards = new Map(readGuides(deps.cfg.knowledgeDir).flatMap((g) => parseGuide(g.guide, g.text)).map((c) => [c.id, c]));
   const common = {
     connection: ownConnection(deps.redis),
     prefix: bullPrefix(deps.cfg.redisPrefix),
@@ -29,7 +33,7 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: Redis; store: Reco
   for (const q of deps.queues) {
     if (q !== QUEUES.checks) throw new Error(`no worker for the ${q} queue in this version`);
     const perNode = deps.cfg.queues.checks.perNode;
-    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, perNode }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
+    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, perNode, cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
   }
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));

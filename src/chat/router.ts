@@ -8,6 +8,7 @@ import { COMMANDS, type CommandContext } from './commands/index.js';
 import { notice } from './commands/triage.js';
 import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
 import type { ChatMetrics } from './metrics.js';
+import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
 import { allowed, whoMay } from './permissions.js';
 import type { ActionId, Reply } from './reply.js';
@@ -34,6 +35,7 @@ export class Router {
     private readonly store: RecordStore,
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
+    private readonly checks: CheckRunner,
   ) {}
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -65,6 +67,7 @@ export class Router {
     const ctx: CommandContext = {
       cfg: this.cfg,
       store: this.store,
+      checks: this.checks,
       ...origin,
       triage: (text) => this.triageRequest(origin, text, true),
     };
@@ -104,6 +107,22 @@ export class Router {
         picked.notes.push(`Recorded: for this error, "${title(value)}" is the right section.`);
         const id = await this.saveAnswer(origin, answer.fingerprint, value, []);
         return reply(picked, false, id);
+      }
+      case 'run-checks': {
+        if (!allowed(this.cfg, 'check', origin.platform, origin.user)) {
+          return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'check', origin.platform)} may run checks.`), true);
+        }
+        if (!answer.cardId) return reply(notice('Nothing to check', 'This answer named no guide section.'), true);
+        const { nodes } = this.checks.suggestionsFor(answer.cardId);
+        if (!value) {
+          if (!nodes.length) return reply(notice('No node to check', 'No registered node of this system can run these checks.'), true);
+          return reply({ ...notice('Run the suggested checks on which node?', `The checks come from "${title(answer.cardId)}".`), choices: { id: 'run-checks', placeholder: 'Pick a node', options: nodes.map((n) => ({ label: n.name, value: n.name, description: `${n.system} ${n.host}`.slice(0, 100) })) } }, true, answerId);
+        }
+        // The node must be one offered for this card: a chat user picks, never names a host.
+        if (!nodes.some((n) => n.name === value)) return reply(notice('Unknown node', 'Pick one of the listed nodes.'), true);
+        const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
+        const result = await this.checks.run({ node: value, card: answer.cardId, replyTo: target });
+        return result ? reply(result, false) : reply(notice(`Running the suggested checks on ${value}`, 'The results will be posted in this thread.'), true);
       }
       case 'escalate': {
         if (!allowed(this.cfg, 'escalate', origin.platform, origin.user)) {
@@ -148,6 +167,9 @@ export class Router {
     const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
     const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
     const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives);
+    if (cardId && this.checks.suggestionsFor(cardId).nodes.length) {
+      r.reply.actions.splice(2, 0, { id: 'run-checks', label: 'Run suggested checks', value: cardId });
+    }
     return reply(r.reply, false, id);
   }
 

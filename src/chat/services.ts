@@ -9,6 +9,7 @@ import { resolveRedis } from '../store/redis.js';
 import { TriageEngine } from '../triage/engine.js';
 import { ChatMetrics } from './metrics.js';
 import { Router } from './router.js';
+import { CheckRunner } from '../checks/runner.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -41,7 +42,8 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
-  const router = new Router(cfg, engine, store, metrics, log);
+  const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
+  const router = new Router(cfg, engine, store, metrics, log, checks);
   return {
     cfg,
     engine,
@@ -52,6 +54,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     router,
     mode,
     async close() {
+      await checks.close();
       await store.close();
       log.flush();
     },

@@ -4,7 +4,8 @@ import { http } from './kinds/http.js';
 import { metrics } from './kinds/metrics.js';
 import { models } from './kinds/models.js';
 import { tcp } from './kinds/tcp.js';
+import { ssh } from './kinds/ssh.js';
 import { tls } from './kinds/tls.js';
 
-/** Every check kind by name. `ssh` is declared in medic.yaml's schema but not runnable yet. */
-export const KINDS: ReadonlyMap<string, CheckKind> = new Map([http, tcp, tls, metrics, models, dns].map((k) => [k.kind, k]));
+/** Every check kind by name. */
+export const KINDS: ReadonlyMap<string, CheckKind> = new Map([http, tcp, tls, metrics, models, dns, ssh].map((k) => [k.kind, k]));

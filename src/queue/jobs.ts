@@ -11,6 +11,8 @@ export const CheckJobSchema = z
   .object({
     node: z.string().regex(/^[\w.-]+$/, 'a node name'),
     checks: z.array(z.string().regex(/^[\w.-]+$/, 'a check name')).optional(),
+    /** Run the checks a guide card suggests (derived again by the worker) instead of the node's own. */
+    card: z.string().regex(/^[\w.-]+#[\w./-]+$/, 'a card id').optional(),
     replyTo: ReplyTargetSchema.optional(),
   })
   .strict();

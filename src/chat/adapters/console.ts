@@ -31,7 +31,8 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
     out(renderText(o.reply));
     out('');
     const choices = o.reply.choices?.options.map((opt) => ({ id: o.reply.choices!.id, value: opt.value })) ?? [];
-    const actions = o.reply.actions.map((a) => ({ id: a.id, ...(a.value !== undefined ? { value: a.value } : {}) }));
+    // Buttons carry no value: the answer record says what they refer to.
+    const actions = o.reply.actions.map((a) => ({ id: a.id }));
     // Choices come first: they are numbered first in the rendering.
     pending = o.answerId && (choices.length || actions.length) ? { answerId: o.answerId, actions: [...choices, ...actions] } : null;
   };

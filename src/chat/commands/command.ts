@@ -1,5 +1,6 @@
 import type { MedicConfig, Permission } from '../../config.js';
 import type { RecordStore } from '../../store/records.js';
+import type { CheckRunner } from '../../checks/runner.js';
 import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
 
 export interface CommandOption {
@@ -17,6 +18,7 @@ export interface CommandContext {
   user: ChatUser;
   channelId: string;
   threadId: string | null;
+  checks: CheckRunner;
   /** Triage text as a request (a mention or /triage): answers even when abstaining. */
   triage(text: string): Promise<Outcome>;
 }

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import ssh2 from 'ssh2';
+import type { Facts } from '../condition.js';
+import type { CheckKind } from '../kind.js';
+import type { CheckSpec } from '../spec.js';
+
+type Template = NonNullable<CheckSpec['command']>;
+
+/**
+ * The only commands Medic runs over SSH: fixed, read-only templates. Unit names and line
+ * counts are validated by medic.yaml's schema (`^[\w@.-]+$`, 1..500), so no free text ever
+ * reaches a shell.
+ */
+export function templateCommand(spec: CheckSpec): string {
+  const unit = spec.unit ?? '';
+  if ((spec.command === 'service' || spec.command === 'journal') && !/^[\w@.-]+$/.test(unit)) throw new Error(`${spec.command} needs a unit name`);
+  const lines = Math.min(500, Math.max(1, spec.lines ?? 100));
+  const commands: Record<Template, string> = {
+    disk: 'df -P',
+    memory: 'free -b',
+    gpu: 'nvidia-smi --query-gpu=name,memory.used,memory.total --format=csv,noheader',
+    service: `systemctl is-active ${unit}`,
+    journal: `journalctl -u ${unit} -n ${lines} --no-pager`,
+    containers: "docker ps --format '{{.Names}}\\t{{.Status}}'",
+  };
+  return commands[spec.command!];
+}
+
+/** Facts parsed from a template's output. */
+export function parseOutput(command: Template, out: string, code: number): Facts {
+  const lines = out.split('\n').filter((l) => l.trim());
+  switch (command) {
+    case 'disk': {
+      const used = lines.slice(1).map((l) => Number(/(\d+)%/.exec(l)?.[1])).filter((n) => !Number.isNaN(n));
+      return { DISK_USED_PERCENT: used.length ? Math.max(...used) : null, FILESYSTEMS: used.length };
+    }
+    case 'memory': {
+      const mem = lines.find((l) => /^Mem:/.test(l))?.split(/\s+/) ?? [];
+      const total = Number(mem[1]);
+      const available = Number(mem[6] ?? mem[3]);
+      return { MEMORY_TOTAL_BYTES: total, MEMORY_AVAILABLE_BYTES: available, MEMORY_AVAILABLE_PERCENT: total ? Math.round((available / total) * 1000) / 10 : null };
+    }
+    case 'gpu':
+      return { GPU_PRESENT: code === 0 && lines.length > 0, GPU_COUNT: code === 0 ? lines.length : 0, GPUS: code === 0 ? lines : [] };
+    case 'service':
+      return { UNIT_ACTIVE: out.trim() === 'active', UNIT_STATE: out.trim() || 'unknown' };
+    case 'journal':
+      return { LINES: lines.length, JOURNAL_ERRORS: lines.filter((l) => /\b(error|fatal|panic|failed|ERR|FTL)\b/i.test(l)).length, TAIL: lines.slice(-5) };
+    case 'containers': {
+      const rows = lines.map((l) => l.split('\t'));
+      return { CONTAINERS: rows.map((r) => r[0]), CONTAINERS_UNHEALTHY: rows.filter((r) => /unhealthy|restarting/i.test(r[1] ?? '')).length };
+    }
+  }
+}
+
+/** `SHA256:base64` of a host key, as `ssh-keygen -lf` prints it. */
+export function fingerprint(key: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, '');
+}
+
+export const ssh: CheckKind = {
+  kind: 'ssh',
+  defaults: ['[EXIT_CODE] == 0'],
+  measure(ctx) {
+    const cfg = ctx.node.ssh;
+    if (!cfg) return Promise.reject(new Error(`node ${ctx.node.name} has no ssh settings`));
+    const command = templateCommand(ctx.spec);
+    const key = readFileSync(cfg.key.replace(/^~(?=\/)/, homedir()));
+    return new Promise<Facts>((resolve, reject) => {
+      const client = new ssh2.Client();
+      let seenKey = '';
+      const fail = (err: Error) => {
+        client.end();
+        reject(err);
+      };
+      ctx.signal.addEventListener('abort', () => fail(new Error('timed out')), { once: true });
+      client.on('error', (err) => fail(seenKey && seenKey !== cfg.hostKey ? new Error(`host key ${seenKey} does not match the pinned ${cfg.hostKey}`) : err));
+      client.on('ready', () => {
+        client.exec(command, (err, stream) => {
+          if (err) return fail(err);
+          let out = '';
+          stream.on('data', (d: Buffer) => {
+            if (out.length < 1_000_000) out += d.toString('utf8');
+          });
+          stream.stderr.on('data', () => {});
+          stream.on('close', (code: number | null) => {
+            client.end();
+            resolve({ EXIT_CODE: code ?? -1, ...parseOutput(ctx.spec.command!, out, code ?? -1) });
+          });
+        });
+      });
+      client.connect({
+        host: ctx.spec.host ?? ctx.node.host,
+        port: cfg.port,
+        username: cfg.user,
+        privateKey: key,
+        readyTimeout: ctx.spec.timeoutMs,
+        // The host key must match the fingerprint pinned in medic.yaml.
+        hostVerifier: (hostKey: Buffer) => {
+          seenKey = fingerprint(hostKey);
+          return seenKey === cfg.hostKey;
+        },
+      });
+    });
+  },
+};
