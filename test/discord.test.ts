@@ -23,6 +23,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
   const fake = new FakeDiscord();
   let redis: TestRedis;
   let bot: Daemon;
+  let checksWorker: Daemon;
   let env: Record<string, string>;
 
   /** Posts a message and returns the thread id and the bot's messages in it. */
@@ -44,7 +45,11 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     await fake.start();
     redis = await startRedis();
     const config = join(tempDir(), 'medic.yaml');
-    writeFileSync(config, `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n`);
+    writeFileSync(
+      config,
+      `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
+        `nodes:\n  - { name: lloom-lab, system: lloom, host: 127.0.0.1 }\n`,
+    );
     env = {
       MEDIC_CONFIG: config,
       DISCORD_TOKEN: 'fake-token',
@@ -58,9 +63,12 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const built = await medic(['index'], { env });
     assert.equal(built.code, 0, built.stderr);
     bot = await startBot();
+    checksWorker = daemon(['worker'], env);
+    await checksWorker.waitFor(/worker consuming checks/);
   });
 
   after(async () => {
+    await checksWorker?.stop();
     await bot?.stop();
     await fake.stop();
     await redis?.stop();
@@ -215,6 +223,41 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const put = await fake.waitFor((c) => c.method === 'PUT' && c.path === `/applications/${fake.appId}/guilds/${fake.guildId}/commands`);
     const names = (put.body as Array<{ name: string; type: number }>).map((c) => `${c.name}/${c.type}`);
     assert.deepEqual(names, ['triage/1', 'analyze/1', 'check/1', 'nodes/1', 'digest/1', 'escalate/1', 'Triage with Medic/3']);
+  });
+
+  it('"Run suggested checks" lets an oncall member pick a node; a worker posts the results in the thread', async () => {
+    const { threadId, body } = await pasteAndAnswer("ERROR lloom_executor: Model 'llama-2-13b' not found in backend");
+    const run = customIds(body).find((i) => i.startsWith('medic:run-checks:'));
+    assert.ok(run, 'the answer offers suggested checks');
+
+    let mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: run });
+    const denied = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((denied.body as { data: Posted }).data.content, /Not allowed/);
+
+    mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: run, roles: [fake.roles.oncall.id] });
+    const menu = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    const select = (menu.body as { data: Posted }).data.components![0]!.components[0]!;
+    assert.deepEqual(select.options!.map((o) => o.value), ['lloom-lab']);
+
+    mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: select.custom_id, values: ['http://169.254.169.254'], roles: [fake.roles.oncall.id] });
+    const refused = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((refused.body as { data: Posted }).data.content, /Unknown node/);
+
+    mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: select.custom_id, values: ['lloom-lab'], roles: [fake.roles.oncall.id] });
+    const results = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages`, 20_000);
+    assert.match((results.body as Posted).content, /^\*\*Checks on lloom-lab: /);
+    assert.match((results.body as Posted).content, /models-1234 +models/);
+  });
+
+  it('/check refuses anything but a registered node name', async () => {
+    const mark = fake.calls.length;
+    fake.sendSlash({ channelId: fake.channels.troubleshooting.id, name: 'check', options: { node: 'http://169.254.169.254/latest/meta-data' }, roles: [fake.roles.oncall.id] });
+    const r = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match((r.body as { data: Posted }).data.content, /Unknown node[\s\S]*lloom-lab/);
   });
 
   it('serves /health and /metrics', async () => {
