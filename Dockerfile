@@ -3,8 +3,10 @@ WORKDIR /app
 # node-gyp needs a compiler for hnswlib-node.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund && npx medic index && npm prune --omit=dev
 ENV MEDIC_DATA_DIR=/data
 VOLUME /data
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:8080/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" || exit 1
 ENTRYPOINT ["node", "bin/medic.js"]
-CMD ["--help"]
+CMD ["serve"]
