@@ -6,6 +6,7 @@ import { createEmbedder } from '../src/knowledge/embedders/index.js';
 import { buildIndex } from '../src/knowledge/index-store.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { ROOT, tempDir } from '../test/helpers.js';
+import { benchChecks } from './checks.js';
 
 /** Benchmarks for the triage engine; prints one JSON object. */
 const DEV = join(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     fullIndexBuildMs: round(fullBuildMs),
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
     targets: { p50Ms: 30, p99Ms: 80, coldStartMs: 2000, fullIndexBuildMs: 10000 },
+    checksThroughBullmq: await benchChecks(),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

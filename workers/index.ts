@@ -6,6 +6,7 @@ import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
+import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
 
@@ -33,7 +34,7 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: Redis; store: Reco
   for (const q of deps.queues) {
     if (q !== QUEUES.checks) throw new Error(`no worker for the ${q} queue in this version`);
     const perNode = deps.cfg.queues.checks.perNode;
-    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, perNode, cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
+    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
   }
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
