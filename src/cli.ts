@@ -217,7 +217,7 @@ export function program(): Command {
       if (!o.all && !name) throw new UsageError('name a node, or use --all');
       if (nodes.length === 0) throw new UsageError(`no node "${name}"; known: ${cfg.nodes.map((n) => n.name).join(', ')}`);
       const results = [];
-      const redis = o.queue ? await resolveRedis(cfg.redisUrl) : null;
+      const redis = o.queue ? await resolveRedis(cfg.redisUrl, cfg.redisSentinel) : null;
       if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
       const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
       try {
@@ -249,7 +249,7 @@ export function program(): Command {
       const queues = o.queues.split(',').map((q) => q.trim()).filter(Boolean);
       const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as QueueName));
       if (unknown.length) throw new UsageError(`no worker for ${unknown.join(', ')}; available: ${WORKER_QUEUES.join(', ')}`);
-      const redis = await resolveRedis(cfg.redisUrl);
+      const redis = await resolveRedis(cfg.redisUrl, cfg.redisSentinel);
       if (!redis) throw new UsageError('medic worker needs Redis: set REDIS_URL (or run one on 127.0.0.1:6379)');
       const store = new RedisRecordStore(redis, cfg.redisPrefix);
       const log = createLogger();

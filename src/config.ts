@@ -70,6 +70,15 @@ const FileSchema = z
       })
       .strict()
       .default({ checks: { concurrency: 16, perNode: 4 }, lockMs: 30_000 }),
+    /** Redis through Sentinel; otherwise REDIS_URL. */
+    redis: z
+      .object({
+        sentinels: z.array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }).strict()).min(1),
+        name: z.string().min(1),
+        db: z.number().int().min(0).max(15).optional(),
+      })
+      .strict()
+      .optional(),
     nodes: z.array(NodeSchema).default([]),
     systems: SystemChecksSchema.default({}),
     digest: z.unknown().optional(),
@@ -101,6 +110,7 @@ export interface MedicConfig {
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
+  redisSentinel: FileConfig['redis'] | null;
   /** Key prefix for everything Medic keeps in Redis. */
   redisPrefix: string;
 }
@@ -177,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         }
       : null,
     redisUrl: e.REDIS_URL ?? null,
+    redisSentinel: file.redis ?? null,
     redisPrefix: e.MEDIC_REDIS_PREFIX ?? 'medic:',
   };
 }

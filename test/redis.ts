@@ -56,3 +56,23 @@ export async function startRedis(): Promise<TestRedis> {
       }),
   };
 }
+
+/** A redis-sentinel process watching the Redis at `redisUrl` as master `name`. */
+export async function startSentinel(redisUrl: string, dir: string, name = 'medicmaster'): Promise<{ port: number; stop(): Promise<void> }> {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const port = await freePort();
+  const master = new URL(redisUrl);
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nsentinel monitor ${name} ${master.hostname} ${master.port} 1\nsentinel down-after-milliseconds ${name} 5000\n`);
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+  await waitForPing(`redis://127.0.0.1:${port}`);
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

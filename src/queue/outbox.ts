@@ -98,6 +98,9 @@ export class OutboxConsumer {
 /** Connection settings for BullMQ to open (and close) its own clients to the same Redis. */
 export function ownConnection(redis: Redis): RedisOptions {
   const o = redis.options;
+  if (o.sentinels?.length) {
+    return { sentinels: o.sentinels, name: o.name, ...(o.password ? { password: o.password } : {}), ...(o.db ? { db: o.db } : {}), maxRetriesPerRequest: null };
+  }
   return {
     host: o.host,
     port: o.port,

@@ -1,12 +1,24 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Redis through Sentinel, from medic.yaml (`redis.sentinels`, `redis.name`). */
+export interface SentinelSettings {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+  db?: number;
+}
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
 }
 
 /** Connects and waits until Redis answers PING, or fails within `timeoutMs`. */
-export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null });
+export async function connectRedis(target: string | SentinelSettings, timeoutMs = 3000): Promise<Redis> {
+  const base: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null };
+  const redis =
+    typeof target === 'string'
+      ? new Redis(target, base)
+      : new Redis({ ...base, sentinels: target.sentinels, name: target.name, ...(target.db !== undefined ? { db: target.db } : {}), ...(process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}) });
+  const url = typeof target === 'string' ? target : `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   redis.on('error', () => {});
   try {
     await Promise.race([
@@ -26,8 +38,9 @@ export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis
  * The Redis to use: `REDIS_URL` when set (`off` forces the embedded defaults), otherwise
  * whatever answers on 127.0.0.1:6379, otherwise none.
  */
-export async function resolveRedis(redisUrl: string | null): Promise<Redis | null> {
+export async function resolveRedis(redisUrl: string | null, sentinel?: SentinelSettings | null): Promise<Redis | null> {
   if (redisUrl === 'off') return null;
+  if (sentinel) return connectRedis(sentinel);
   if (redisUrl) return connectRedis(redisUrl);
   try {
     return await connectRedis('redis://127.0.0.1:6379', 300);
