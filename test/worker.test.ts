@@ -13,6 +13,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('checks on BullMQ workers (real Redis)', () => {
   let redis: TestRedis;
   let web: Server;
+  let inFlight = 0;
+  let maxInFlight = 0;
   let env: Record<string, string>;
   let queue: Queue;
   let events: QueueEvents;
@@ -30,6 +32,14 @@ describe('checks on BullMQ workers (real Redis)', () => {
     web = createServer((req, res) => {
       if (req.url === '/health') res.writeHead(200).end('ok');
       else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end('late'), 2500);
+      else if (req.url?.startsWith('/busy')) {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          res.writeHead(200).end('ok');
+        }, 300);
+      }
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
@@ -37,8 +47,13 @@ describe('checks on BullMQ workers (real Redis)', () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'medic.yaml'),
-      `queues: { lockMs: 1000 }
+      `queues: { lockMs: 1000, checks: { concurrency: 16, perNode: 2 } }
 nodes:
+  - name: busy
+    system: lloom
+    host: 127.0.0.1
+    checks:
+${Array.from({ length: 6 }, (_, i) => `      - { name: b${i}, kind: http, url: "http://{host}:${port}/busy${i}" }`).join('\n')}
   - name: lab
     system: lloom
     host: 127.0.0.1
@@ -69,6 +84,17 @@ nodes:
     const results = JSON.parse(r.stdout) as Array<{ check: string; status: string }>;
     assert.deepEqual(results.map((x) => [x.check, x.status]), [['health', 'pass']]);
     await w.stop();
+  });
+
+  it('runs at most perNode checks at once against one node, across jobs and workers', async () => {
+    const a = await worker();
+    const b = await worker();
+    maxInFlight = 0;
+    const jobs = await Promise.all([queue.add('run', { node: 'busy' }), queue.add('run', { node: 'busy' })]);
+    await Promise.all(jobs.map((j) => j.waitUntilFinished(events, 30_000)));
+    assert.equal(maxInFlight, 2);
+    await a.stop();
+    await b.stop();
   });
 
   it('refuses jobs for unregistered nodes and jobs that carry a URL, without retrying them', async () => {
