@@ -11,7 +11,7 @@ import { parseGuide } from './knowledge/guide-parser.js';
 import { TriageEngine, type TriageResult } from './triage/engine.js';
 import { runConsole } from './chat/adapters/console.js';
 import { openServices, openStore } from './chat/services.js';
-import { checksOf, renderTable, runNode } from './checks/run.js';
+import { checksOf, nodeStatus, renderTable, runNode } from './checks/run.js';
 import { planChecks } from './checks/planner.js';
 import { resolveRedis } from './store/redis.js';
 import { RedisRecordStore } from './store/redis-store.js';
@@ -277,7 +277,7 @@ export function program(): Command {
       const rows = [];
       for (const n of cfg.nodes) {
         const last = await store.checkHistory(n.name, 1);
-        const status = last.length === 0 ? 'unknown' : last.some((r) => r.status === 'fail') ? 'down' : last.some((r) => r.status === 'warn') ? 'degraded' : 'up';
+        const status = nodeStatus(last);
         rows.push({ name: n.name, system: n.system, host: n.host, labels: n.labels, checks: checksOf(n, cfg.systems).map((c) => c.name), status, lastChecked: last[0]?.at ?? null, last });
       }
       await store.close();

@@ -60,3 +60,8 @@ export interface Reply {
   /** Notes about how the answer was made (truncation, rebuilt index). */
   notes: string[];
 }
+
+/** A short reply with only a title and a summary (acknowledgements, refusals, notices). */
+export function notice(title: string, summary: string): Reply {
+  return { title, summary, sections: [], citations: [], actions: [], attachments: [], notes: [] };
+}

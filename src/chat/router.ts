@@ -5,13 +5,12 @@ import type { RecordStore } from '../store/records.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
-import { notice } from './commands/triage.js';
 import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
 import { allowed, whoMay } from './permissions.js';
-import type { ActionId, Reply } from './reply.js';
+import { type ActionId, notice, type Reply } from './reply.js';
 
 /** Where a request came from, for commands and button presses. */
 export interface RequestOrigin {
@@ -83,7 +82,10 @@ export class Router {
   async onAction(action: ActionId, answerId: string, origin: RequestOrigin, value?: string): Promise<Outcome> {
     const answer = await this.store.getAnswer(answerId);
     if (!answer) return reply(notice('That answer has expired', 'Paste the error again to get a fresh answer.'), true);
-    const title = (id: string | null) => (id ? displayTitle(this.engine.card(id) ?? { title: id } as never) : 'this answer');
+    const title = (id: string | null) => {
+      const card = id ? this.engine.card(id) : undefined;
+      return card ? displayTitle(card) : (id ?? 'this answer');
+    };
     switch (action) {
       case 'fixed': {
         if (!answer.cardId) return reply(notice('Nothing to confirm', 'This answer named no guide section.'), true);

@@ -77,3 +77,10 @@ export function renderTable(results: CheckResult[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
+
+/** A node's state from its latest results: up, degraded (a warning), down (a failure), or unknown. */
+export function nodeStatus(latest: CheckResult[]): 'up' | 'degraded' | 'down' | 'unknown' {
+  if (latest.length === 0) return 'unknown';
+  if (latest.some((r) => r.status === 'fail')) return 'down';
+  return latest.some((r) => r.status === 'warn') ? 'degraded' : 'up';
+}

@@ -1,5 +1,6 @@
 import type { ChatCommand } from './command.js';
-import { notice } from './triage.js';
+import { notice } from '../reply.js';
+import { nodeStatus } from '../../checks/run.js';
 
 export const nodes: ChatCommand = {
   name: 'nodes',
@@ -10,7 +11,7 @@ export const nodes: ChatCommand = {
     const lines: string[] = [];
     for (const n of ctx.cfg.nodes) {
       const last = await ctx.store.checkHistory(n.name, 1);
-      const status = last.length === 0 ? 'not checked yet' : last.some((r) => r.status === 'fail') ? 'down' : last.some((r) => r.status === 'warn') ? 'degraded' : 'up';
+      const status = last.length === 0 ? 'not checked yet' : nodeStatus(last);
       lines.push(`${n.name}  ${n.system}  ${status}${last[0] ? `  (${last[0].at})` : ''}`);
     }
     return { kind: 'reply', ephemeral: false, reply: { ...notice(`${ctx.cfg.nodes.length} nodes`, ''), sections: [{ heading: 'Nodes', blocks: [{ type: 'code', lang: '', text: lines.join('\n') }] }] } };

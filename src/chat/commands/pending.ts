@@ -1,6 +1,6 @@
 import type { Permission } from '../../config.js';
 import type { ChatCommand, CommandOption } from './command.js';
-import { notice } from './triage.js';
+import { notice } from '../reply.js';
 
 /**
  * A command whose capability is still being built: it answers politely, after the same

@@ -1,4 +1,5 @@
 import type { ChatCommand } from './command.js';
+import { notice } from '../reply.js';
 
 export const triage: ChatCommand = {
   name: 'triage',
@@ -10,7 +11,3 @@ export const triage: ChatCommand = {
     return ctx.triage(text);
   },
 };
-
-export function notice(title: string, summary: string): import('../reply.js').Reply {
-  return { title, summary, sections: [], citations: [], actions: [], attachments: [], notes: [] };
-}
