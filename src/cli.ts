@@ -17,6 +17,7 @@ import { resolveRedis } from './store/redis.js';
 import { RedisRecordStore } from './store/redis-store.js';
 import { createLogger } from './log.js';
 import { Producer } from './queue/producer.js';
+import { closeOwnConnections } from './queue/outbox.js';
 import type { QueueName } from './queue/names.js';
 import { startWorkers, WORKER_QUEUES } from '../workers/index.js';
 import { serve } from './chat/serve.js';
@@ -217,7 +218,7 @@ export function program(): Command {
       if (!o.all && !name) throw new UsageError('name a node, or use --all');
       if (nodes.length === 0) throw new UsageError(`no node "${name}"; known: ${cfg.nodes.map((n) => n.name).join(', ')}`);
       const results = [];
-      const redis = o.queue ? await resolveRedis(cfg.redisUrl, cfg.redisSentinel) : null;
+      const redis = o.queue ? await resolveRedis(cfg.redisUrl, cfg.redisTopology) : null;
       if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
       const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
       try {
@@ -229,6 +230,7 @@ export function program(): Command {
         }
       } finally {
         await producer?.close();
+        await closeOwnConnections();
         redis?.disconnect();
       }
       if (!o.queue) {
@@ -249,7 +251,7 @@ export function program(): Command {
       const queues = o.queues.split(',').map((q) => q.trim()).filter(Boolean);
       const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as QueueName));
       if (unknown.length) throw new UsageError(`no worker for ${unknown.join(', ')}; available: ${WORKER_QUEUES.join(', ')}`);
-      const redis = await resolveRedis(cfg.redisUrl, cfg.redisSentinel);
+      const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
       if (!redis) throw new UsageError('medic worker needs Redis: set REDIS_URL (or run one on 127.0.0.1:6379)');
       const store = new RedisRecordStore(redis, cfg.redisPrefix);
       const log = createLogger();
@@ -264,6 +266,7 @@ export function program(): Command {
       process.stderr.write('medic: worker finishing current jobs\n');
       await w.close();
       await store.close();
+      await closeOwnConnections();
       process.stderr.write('medic: worker stopped\n');
     });
 
@@ -319,6 +322,7 @@ export function program(): Command {
       process.stderr.write('medic: shutting down\n');
       await s.stop();
       await svc.close();
+      await closeOwnConnections();
     });
 
   cmd

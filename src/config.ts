@@ -70,14 +70,18 @@ const FileSchema = z
       })
       .strict()
       .default({ checks: { concurrency: 16, perNode: 4 }, lockMs: 30_000 }),
-    /** Redis through Sentinel; otherwise REDIS_URL. */
+    /** Redis through Sentinel, or a Redis Cluster; otherwise REDIS_URL. */
     redis: z
-      .object({
-        sentinels: z.array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }).strict()).min(1),
-        name: z.string().min(1),
-        db: z.number().int().min(0).max(15).optional(),
-      })
-      .strict()
+      .union([
+        z
+          .object({
+            sentinels: z.array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }).strict()).min(1),
+            name: z.string().min(1),
+            db: z.number().int().min(0).max(15).optional(),
+          })
+          .strict(),
+        z.object({ cluster: z.array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict()).min(1) }).strict(),
+      ])
       .optional(),
     nodes: z.array(NodeSchema).default([]),
     systems: SystemChecksSchema.default({}),
@@ -110,9 +114,14 @@ export interface MedicConfig {
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
-  redisSentinel: FileConfig['redis'] | null;
+  redisTopology: FileConfig['redis'] | null;
   /** Key prefix for everything Medic keeps in Redis. */
   redisPrefix: string;
+}
+
+function clusterSafe(prefix: string, cluster: boolean): string {
+  if (!cluster || /\{[^}]+\}/.test(prefix)) return prefix;
+  return `{${prefix.replace(/:$/, '')}}:`;
 }
 
 /** Reads medic.yaml; one error line per problem, each with its path in the file. */
@@ -187,7 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         }
       : null,
     redisUrl: e.REDIS_URL ?? null,
-    redisSentinel: file.redis ?? null,
-    redisPrefix: e.MEDIC_REDIS_PREFIX ?? 'medic:',
+    redisTopology: file.redis ?? null,
+    // In a Cluster every key Medic uses must hash to one slot (multi-key commands, BullMQ).
+    redisPrefix: clusterSafe(e.MEDIC_REDIS_PREFIX ?? 'medic:', Boolean(file.redis && 'cluster' in file.redis)),
   };
 }

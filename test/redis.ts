@@ -76,3 +76,31 @@ export async function startSentinel(redisUrl: string, dir: string, name = 'medic
       }),
   };
 }
+
+/** A three-master Redis Cluster on free ports, made with redis-cli --cluster create. */
+export async function startCluster(dir: string): Promise<{ seeds: Array<{ host: string; port: number }>; stop(): Promise<void> }> {
+  const { spawnSync } = await import('node:child_process');
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const p = await freePort();
+    // The cluster bus listens on port + 10000: keep both free and distinct.
+    if (p < 55000 && !ports.includes(p)) ports.push(p);
+  }
+  const children = ports.map((port) =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+  );
+  for (const p of ports) await waitForPing(`redis://127.0.0.1:${p}`);
+  const made = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`redis-cli --cluster create failed: ${made.stderr || made.stdout}`);
+  for (let i = 0; i < 100; i++) {
+    const ok = ports.every((p) => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    seeds: ports.map((port) => ({ host: '127.0.0.1', port })),
+    stop: async () => {
+      await Promise.all(children.map((c) => new Promise<void>((resolve) => (c.once('exit', () => resolve()), c.kill('SIGTERM')))));
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue, QueueEvents } from 'bullmq';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
-import { startRedis, type TestRedis } from './redis.js';
+import { startCluster, startRedis, type TestRedis } from './redis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -127,5 +127,30 @@ ${Array.from({ length: 6 }, (_, i) => `      - { name: b${i}, kind: http, url: "
     assert.equal(code, 0);
     assert.match(w.stderr(), /finishing current jobs[\s\S]*worker stopped/);
     assert.equal(await job.getState(), 'completed');
+  });
+
+  it('works the same on a Redis Cluster named in medic.yaml', async () => {
+    const dir = tempDir();
+    const cluster = await startCluster(dir);
+    try {
+      const port = (web.address() as AddressInfo).port;
+      writeFileSync(
+        join(dir, 'medic.yaml'),
+        `redis:\n  cluster: [${cluster.seeds.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]\n` +
+          `nodes:\n  - { name: lab, system: lloom, host: 127.0.0.1, checks: [ { name: health, kind: http, url: "http://{host}:${port}/health" } ] }\n`,
+      );
+      const cenv = { MEDIC_CONFIG: join(dir, 'medic.yaml'), REDIS_URL: '', MEDIC_DATA_DIR: dir };
+      const w = daemon(['worker'], cenv);
+      running.push(w);
+      await w.waitFor(/worker consuming checks/);
+      const r = await medic(['check', 'lab', '--queue', '--json'], { env: cenv });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual((JSON.parse(r.stdout) as Array<{ status: string }>).map((x) => x.status), ['pass']);
+      const nodes = await medic(['nodes', '--json'], { env: cenv });
+      assert.equal((JSON.parse(nodes.stdout) as Array<{ status: string }>)[0]!.status, 'up', 'history was kept in the cluster');
+      assert.equal(await w.stop(), 0);
+    } finally {
+      await cluster.stop();
+    }
   });
 });

@@ -22,7 +22,13 @@ export function checksProcessor(deps: { cfg: MedicConfig; store: RecordStore; ou
     // Only registered nodes: a job naming anything else can never succeed, so it is not retried.
     if (!node) throw new UnrecoverableError(`no registered node "${data.node}"`);
     const specs = jobSpecs(deps.cfg, node, data, (id) => deps.cards.get(id));
-    const results = await Promise.all(specs.map((spec) => deps.slots.run(node.name, spec.timeoutMs + 1000, () => runCheck(node, spec))));
+    // A job's own timeout: every check has one, and waiting for a node slot is bounded too.
+    const budget = specs.reduce((sum, s) => sum + s.timeoutMs, 0) + 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const results = await Promise.race([
+      Promise.all(specs.map((spec) => deps.slots.run(node.name, spec.timeoutMs + 1000, () => runCheck(node, spec)))),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`checks job for ${node.name} timed out after ${budget} ms`)), budget))),
+    ]).finally(() => clearTimeout(timer));
     await deps.store.addCheckResults(results);
     if (data.replyTo) await deps.outbox.put({ target: data.replyTo, reply: resultsReply(node.name, results) });
     return results;

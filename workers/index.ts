@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis.js';
 import type { Logger } from 'pino';
 import type { MedicConfig } from '../src/config.js';
 import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
@@ -19,7 +19,7 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-export function startWorkers(deps: { cfg: MedicConfig; redis: Redis; store: RecordStore; log: Logger; queues: QueueName[] }): Workers {
+export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; log: Logger; queues: QueueName[] }): Workers {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
   // The guides, for jobs that run a card's suggested checks (parsing all five takes milliseconds).
   const cards = new Map(readGuides(deps.cfg.knowledgeDir).flatMap((g) => parseGuide(g.guide, g.text)).map((c) => [c.id, c]));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { Logger } from 'pino';
 import type { MedicConfig } from '../config.js';
 import { createLogger } from '../log.js';
@@ -17,7 +17,7 @@ export interface ChatServices {
   cfg: MedicConfig;
   engine: TriageEngine;
   store: RecordStore;
-  redis: Redis | null;
+  redis: RedisClient | null;
   metrics: ChatMetrics;
   log: Logger;
   router: Router;
@@ -28,17 +28,17 @@ export interface ChatServices {
 
 /** The record store alone (for CLI verbs): Redis when it answers, the file otherwise. */
 export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
-  const redis = await resolveRedis(cfg.redisUrl, cfg.redisSentinel);
+  const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
   return redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
 }
 
 export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean } = {}): Promise<ChatServices> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
-  const redis = await resolveRedis(cfg.redisUrl, cfg.redisSentinel);
+  const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
   const store: RecordStore = redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
   const mode = redis
-    ? `medic: using Redis ${cfg.redisSentinel ? `via Sentinel (${cfg.redisSentinel.name})` : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
+    ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { MedicConfig } from '../config.js';
 import type { Reply } from '../chat/reply.js';
 import type { CheckJob } from '../queue/jobs.js';
@@ -44,7 +44,7 @@ export class CheckRunner {
   constructor(
     private readonly cfg: MedicConfig,
     private readonly store: RecordStore,
-    redis: Redis | null,
+    redis: RedisClient | null,
     private readonly card: (id: string) => ProblemCard | undefined,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;

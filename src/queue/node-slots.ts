@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 
 /** Atomically: drop expired holders, and take a slot if fewer than ARGV[1] are held. */
 const ACQUIRE = `
@@ -16,7 +16,7 @@ return 0`;
  */
 export class NodeSlots {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly perNode: number,
   ) {}

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
+import { Cluster, type RedisOptions } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Reply } from '../chat/reply.js';
@@ -43,7 +44,7 @@ export class Outbox {
   private readonly queue: Queue | null;
 
   constructor(
-    redis: Redis | null,
+    redis: RedisClient | null,
     redisPrefix: string,
     private readonly inline: Deliver | null = null,
   ) {
@@ -72,7 +73,7 @@ export class Outbox {
 export class OutboxConsumer {
   private readonly worker: Worker;
 
-  constructor(redis: Redis, redisPrefix: string, deliver: Deliver, log: Logger) {
+  constructor(redis: RedisClient, redisPrefix: string, deliver: Deliver, log: Logger) {
     this.worker = new Worker(
       QUEUES.outbox,
       async (job) => {
@@ -95,8 +96,23 @@ export class OutboxConsumer {
   }
 }
 
+const clusterClients = new Set<Cluster>();
+
+/** Closes the Cluster clients handed to BullMQ (it closes the ones it opens from options itself). */
+export async function closeOwnConnections(): Promise<void> {
+  await Promise.all([...clusterClients].map((c) => c.quit().catch(() => c.disconnect())));
+  clusterClients.clear();
+}
+
 /** Connection settings for BullMQ to open (and close) its own clients to the same Redis. */
-export function ownConnection(redis: Redis): RedisOptions {
+export function ownConnection(redis: RedisClient): RedisOptions | Cluster {
+  // A Cluster gets a client of its own (closed with closeOwnConnections); keys share one slot through the prefix.
+  if (redis instanceof Cluster) {
+    const c = redis.duplicate(undefined, { lazyConnect: false });
+    c.on('error', () => {});
+    clusterClients.add(c);
+    return c;
+  }
   const o = redis.options;
   if (o.sentinels?.length) {
     return { sentinels: o.sentinels, name: o.name, ...(o.password ? { password: o.password } : {}), ...(o.db ? { db: o.db } : {}), maxRetriesPerRequest: null };

@@ -1,5 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { CheckResult } from '../checks/run.js';
 import { type CheckJob, CheckJobSchema, DEFAULT_JOB_OPTIONS } from './jobs.js';
 import { bullPrefix, QUEUES } from './names.js';
@@ -11,7 +11,7 @@ export class Producer {
   private events: QueueEvents | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly redisPrefix: string,
   ) {
     this.checks = new Queue(QUEUES.checks, { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });

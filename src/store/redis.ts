@@ -1,4 +1,12 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A Redis connection: one server (or Sentinel-managed), or a Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** Redis Cluster seed nodes, from medic.yaml (`redis.cluster`). */
+export interface ClusterSettings {
+  cluster: Array<{ host: string; port: number }>;
+}
 
 /** Redis through Sentinel, from medic.yaml (`redis.sentinels`, `redis.name`). */
 export interface SentinelSettings {
@@ -12,13 +20,21 @@ export class RedisUnavailableError extends Error {
 }
 
 /** Connects and waits until Redis answers PING, or fails within `timeoutMs`. */
-export async function connectRedis(target: string | SentinelSettings, timeoutMs = 3000): Promise<Redis> {
+export async function connectRedis(target: string | SentinelSettings | ClusterSettings, timeoutMs = 3000): Promise<RedisClient> {
   const base: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null };
-  const redis =
+  const password = process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {};
+  const redis: RedisClient =
     typeof target === 'string'
       ? new Redis(target, base)
-      : new Redis({ ...base, sentinels: target.sentinels, name: target.name, ...(target.db !== undefined ? { db: target.db } : {}), ...(process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}) });
-  const url = typeof target === 'string' ? target : `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+      : 'cluster' in target
+        ? new Cluster(target.cluster, { lazyConnect: true, redisOptions: { maxRetriesPerRequest: null, connectTimeout: timeoutMs, ...password } })
+        : new Redis({ ...base, sentinels: target.sentinels, name: target.name, ...(target.db !== undefined ? { db: target.db } : {}), ...password });
+  const url =
+    typeof target === 'string'
+      ? target
+      : 'cluster' in target
+        ? `cluster ${target.cluster.map((s) => `${s.host}:${s.port}`).join(',')}`
+        : `sentinel ${target.name} via ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   redis.on('error', () => {});
   try {
     await Promise.race([
@@ -30,7 +46,7 @@ export async function connectRedis(target: string | SentinelSettings, timeoutMs 
     throw new RedisUnavailableError(`Redis at ${redactUrl(url)} does not answer: ${(err as Error).message}`);
   }
   // From here on, reconnect forever: a Redis restart must not stop the bot.
-  redis.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
+  if (redis instanceof Redis) redis.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
   return redis;
 }
 
@@ -38,9 +54,9 @@ export async function connectRedis(target: string | SentinelSettings, timeoutMs 
  * The Redis to use: `REDIS_URL` when set (`off` forces the embedded defaults), otherwise
  * whatever answers on 127.0.0.1:6379, otherwise none.
  */
-export async function resolveRedis(redisUrl: string | null, sentinel?: SentinelSettings | null): Promise<Redis | null> {
+export async function resolveRedis(redisUrl: string | null, settings?: SentinelSettings | ClusterSettings | null): Promise<RedisClient | null> {
   if (redisUrl === 'off') return null;
-  if (sentinel) return connectRedis(sentinel);
+  if (settings) return connectRedis(settings);
   if (redisUrl) return connectRedis(redisUrl);
   try {
     return await connectRedis('redis://127.0.0.1:6379', 300);
