@@ -132,3 +132,30 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
     assert.equal((answer.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'FailedMount (hourglass)');
   });
 });
+
+describe('Slack in Socket Mode (real Bolt app, fake Slack WebSocket)', () => {
+  const fake = new FakeSlack();
+  let bot: Daemon;
+
+  before(async () => {
+    await fake.start();
+    const env = { SLACK_BOT_TOKEN: 'xoxb-fake-token-for-tests', SLACK_APP_TOKEN: 'xapp-fake-app-token', SLACK_API_URL: fake.apiUrl, REDIS_URL: 'off', MEDIC_DATA_DIR: tempDir(), MEDIC_PORT: '0' };
+    const built = await medic(['index'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    bot = daemon(['serve'], env);
+    await bot.waitFor(/Slack connected \(Socket Mode\)/);
+  });
+
+  after(async () => {
+    await bot?.stop();
+    await fake.stop();
+  });
+
+  it('receives events over the socket, acknowledges them, and answers in the thread', async () => {
+    assert.ok(fake.socketConnected);
+    const ts = fake.socketMessage({ channel: 'CTROUBLE', text: PASTE });
+    const answer = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    assert.equal((answer.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Cannot connect to bootstrap peers (lloom)');
+    assert.ok(fake.acks.includes(`env-${ts}`), 'the envelope was acknowledged');
+  });
+});

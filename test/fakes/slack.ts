@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface ApiCall {
   method: string;
@@ -17,6 +18,10 @@ export class FakeSlack {
   readonly channels: Record<string, string> = { CTROUBLE: 'troubleshooting', CGENERAL: 'general' };
   readonly usergroups: Record<string, string[]> = { SONCALL: ['UBOB'] };
   private server: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private socket: WebSocket | null = null;
+  /** Envelope ids the bot acknowledged over Socket Mode. */
+  readonly acks: string[] = [];
   private ts = 1700000000;
   private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
   port = 0;
@@ -45,11 +50,36 @@ export class FakeSlack {
         res.end(JSON.stringify(this.answer(method, body)));
       });
     });
+    // Socket Mode: apps.connections.open hands out this WebSocket.
+    this.wss = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.wss.on('connection', (ws) => {
+      this.socket = ws;
+      ws.on('message', (raw) => {
+        const msg = JSON.parse(String(raw)) as { envelope_id?: string };
+        if (msg.envelope_id) this.acks.push(msg.envelope_id);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' } }));
+    });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
   }
 
+  get socketConnected(): boolean {
+    return this.socket !== null;
+  }
+
+  /** A user posts a message, delivered over the Socket Mode WebSocket. Returns the message ts. */
+  socketMessage(o: { channel: string; text: string }): string {
+    const ts = `${++this.ts}.000400`;
+    const event = { type: 'message', channel: o.channel, user: 'UALICE', text: o.text, ts, channel_type: 'channel' };
+    const payload = { token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event, authorizations: [{ team_id: 'T1', user_id: this.botUserId, is_bot: true }] };
+    this.socket!.send(JSON.stringify({ envelope_id: `env-${ts}`, type: 'events_api', payload, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
+    return ts;
+  }
+
   async stop(): Promise<void> {
+    this.socket?.terminate();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
@@ -63,6 +93,8 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: String(++this.ts) + '.000100', message: { text: body.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: String(++this.ts) + '.000200' };
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
       case 'usergroups.users.list':
         return { ok: true, users: this.usergroups[body.usergroup] ?? [] };
       default:

@@ -39,7 +39,8 @@ export class SlackFrontDoor {
     const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {};
     if (opts.appToken) {
       this.receiver = null;
-      this.app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, logLevel: LogLevel.WARN });
+      // Socket Mode opens its connection with its own client: it needs the API base too.
+      this.app = new App({ token: opts.botToken, appToken: opts.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel: LogLevel.WARN });
     } else {
       this.receiver = new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', endpoints: '/slack/events', logLevel: LogLevel.WARN });
       this.app = new App({ token: opts.botToken, receiver: this.receiver, clientOptions, logLevel: LogLevel.WARN });
