@@ -26,17 +26,20 @@ export interface ChatServices {
   close(): Promise<void>;
 }
 
+function storeFor(cfg: MedicConfig, redis: RedisClient | null): RecordStore {
+  return redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+}
+
 /** The record store alone (for CLI verbs): Redis when it answers, the file otherwise. */
 export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
-  const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
-  return redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+  return storeFor(cfg, await resolveRedis(cfg.redisUrl, cfg.redisTopology));
 }
 
 export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean } = {}): Promise<ChatServices> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
-  const store: RecordStore = redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
+  const store = storeFor(cfg, redis);
   const mode = redis
     ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;

@@ -399,7 +399,7 @@ const READ_ONLY = [
 
 /** A diagnostic command that reads state and changes nothing. */
 export function isReadOnlyCommand(cmd: string): boolean {
-  return READ_ONLY.some((re) => re.test(cmd.replace(/^\.\/\S+\s+/, (m) => m)));
+  return READ_ONLY.some((re) => re.test(cmd));
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -96,10 +96,4 @@ export class LexicalIndex {
     }
     return scores;
   }
-
-  /** The query terms a card contains, for explaining a match. */
-  shared(query: Iterable<string>, i: number): string[] {
-    const d = this.docs[i]!;
-    return [...query].filter((t) => FIELDS.some((f) => d.tf[f].has(t)));
-  }
 }

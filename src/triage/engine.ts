@@ -48,7 +48,6 @@ export class TriageEngine {
   private constructor(
     readonly cards: ProblemCard[],
     private readonly retriever: Retriever,
-    readonly notes: string[],
   ) {}
 
   /**
@@ -62,7 +61,6 @@ export class TriageEngine {
     const embedder = opts.embedder ?? createEmbedder(cfg.embedder);
     const guides = readGuides(cfg.knowledgeDir);
     const reasons = staleReasons(cfg.indexDir, guides, embedder.id);
-    const notes: string[] = [];
     if (reasons.length) {
       opts.onNotice?.(`medic: building the index (${reasons.join('; ')})`);
       const started = Date.now();
@@ -73,14 +71,14 @@ export class TriageEngine {
     await embedder.load();
     const lexical = new LexicalIndex(cards);
     const retriever = new Retriever(cards, lexical, new SystemDetector(cards), dense, (text) => embedder.embedQuery(text));
-    return new TriageEngine(cards, retriever, notes);
+    return new TriageEngine(cards, retriever);
   }
 
   /** The full answer for one card, as when a person picks it among the alternatives. */
   answerFor(cardId: string, fingerprint: string): Reply | null {
     const card = this.cards.find((c) => c.id === cardId);
     if (!card) return null;
-    const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, lexicalCoverage: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null };
+    const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null };
     const reply = matchReply(as, [], 1, fingerprint, []);
     reply.summary = `From the ${card.guide} guide: "${card.path.join(' > ')}".`;
     return reply;

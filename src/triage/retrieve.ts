@@ -13,7 +13,7 @@ export interface Candidate {
   evidence: number;
   /** The ranking score: evidence, plus dense similarity where it had to break a near-tie. */
   score: number;
-  features: { lexical: number; lexicalCoverage: number; errorLine: number; dense: number | null; command: number; system: number };
+  features: { lexical: number; errorLine: number; dense: number | null; command: number; system: number };
   /** The paste line and guide line that matched best, when an error line matched. */
   why: { pasteLine: string; guideLine: string } | null;
 }
@@ -23,7 +23,6 @@ export interface Ranking {
   /** Whether the dense model was asked (only when the top candidates were close). */
   usedDense: boolean;
   system: SystemGuess;
-  queryTokens: Map<string, number>;
 }
 
 interface ErrorLine {
@@ -96,8 +95,6 @@ export class Retriever {
     const lexMax = Math.max(1e-9, ...lex);
     const system = this.detector.detect(query.keys());
 
-    const known = [...query].filter(([t]) => this.lexical.has(t));
-    const knownMass = known.reduce((s, [t, w]) => s + w * this.lexical.idf(t), 0) || 1;
     const prose = new Set(x.prose);
     const lineSets = x.lines.map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
     for (const words of expand(x.lines.join('\n'))) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
@@ -105,8 +102,6 @@ export class Retriever {
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
     const candidates = this.cards.map((card, i): Candidate => {
-      const shared = this.lexical.shared(query.keys(), i);
-      const coverage = shared.reduce((s, t) => s + (query.get(t) ?? 0) * this.lexical.idf(t), 0) / knownMass;
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
@@ -117,7 +112,7 @@ export class Retriever {
         card,
         evidence,
         score: evidence,
-        features: { lexical: lex[i]!, lexicalCoverage: coverage, errorLine, dense: null, command, system: sys },
+        features: { lexical: lex[i]!, errorLine, dense: null, command, system: sys },
         why,
       };
     });
@@ -136,7 +131,7 @@ export class Retriever {
       }
       candidates.sort((a, b) => b.score - a.score);
     }
-    return { candidates, system, queryTokens: query, usedDense };
+    return { candidates, system, usedDense };
   }
 
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */
