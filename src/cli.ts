@@ -22,6 +22,10 @@ import type { QueueName } from './queue/names.js';
 import { startWorkers, WORKER_QUEUES } from '../workers/index.js';
 import { serve } from './chat/serve.js';
 import { registerDiscordCommands } from './chat/adapters/discord.js';
+import { analyzeBundle, type AnalyzeProgress } from './bundles/analyze.js';
+import { BundleError } from './bundles/limits.js';
+import { renderReportMarkdown, renderReportText } from './bundles/report.js';
+import { writeFileSync } from 'node:fs';
 
 /** Bad input from the user: one line on stderr, exit 2. */
 class UsageError extends Error {
@@ -65,6 +69,24 @@ function progressBar(label: string): { onProgress: (p: BuildProgress) => void; s
       }
       bar.setTotal(Math.max(1, p.total));
       bar.update(p.done, { phase: p.phase });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+function analyzeProgressBar(): { onProgress: (p: AnalyzeProgress) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {detail}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    onProgress: (p) => {
+      const [value, total, detail] =
+        p.stage === 'unpacking' ? [p.read, Math.max(1, p.total), `${p.files} files`] : p.stage === 'scanning' ? [p.done, Math.max(1, p.total), `${p.done}/${p.total} logs ${p.file}`] : [p.done, Math.max(1, p.total), `${p.done}/${p.total}`];
+      if (!started) {
+        bar.start(total, value, { stage: p.stage, detail });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(value, { stage: p.stage.padEnd(9), detail });
     },
     stop: () => started && bar.stop(),
   };
@@ -148,6 +170,35 @@ export function program(): Command {
         process.stdout.write(renderText(r.reply) + '\n');
         process.stdout.write(`\nfingerprint ${r.fingerprint}  system ${r.system ?? 'unknown'}  confidence ${r.confidence.toFixed(2)}${r.abstain ? '  (abstained)' : ''}\n`);
       }
+    });
+
+  cmd
+    .command('analyze')
+    .description('analyze a diagnostic bundle (.tar.gz, .tgz, .tar, .zip, .gz, a log, or a folder): ranked findings with evidence and fixes')
+    .argument('<path>', 'the bundle')
+    .option('--json', 'print the full report as JSON')
+    .option('--report <file>', 'also write the report as Markdown to this file')
+    .action(async (path: string, o: { json?: boolean; report?: string }) => {
+      const cfg = loadConfig();
+      const engine = await openEngine(cfg);
+      const bar = process.stderr.isTTY ? analyzeProgressBar() : null;
+      let report;
+      try {
+        report = await analyzeBundle(path, engine, { limits: cfg.bundles, ...(bar ? { onProgress: bar.onProgress } : {}) });
+      } catch (err) {
+        if (err instanceof BundleError) throw new UsageError(err.message);
+        throw err;
+      } finally {
+        bar?.stop();
+      }
+      if (o.report) {
+        try {
+          writeFileSync(o.report, renderReportMarkdown(report));
+        } catch (err) {
+          throw new UsageError(`cannot write ${o.report}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText(report));
     });
 
   cmd

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { BundleLimitsSchema, DEFAULT_LIMITS } from './bundles/limits.js';
 import { parseDocument } from 'yaml';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,7 +88,7 @@ const FileSchema = z
     systems: SystemChecksSchema.default({}),
     digest: z.unknown().optional(),
     escalation: z.unknown().optional(),
-    bundles: z.unknown().optional(),
+    bundles: BundleLimitsSchema.default(DEFAULT_LIMITS),
     llm: z.unknown().optional(),
   })
   .strict();
@@ -111,6 +112,7 @@ export interface MedicConfig {
   nodes: FileConfig['nodes'];
   queues: FileConfig['queues'];
   systems: FileConfig['systems'];
+  bundles: FileConfig['bundles'];
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
@@ -186,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodes: file.nodes,
     queues: file.queues,
     systems: file.systems,
+    bundles: file.bundles,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN
       ? {

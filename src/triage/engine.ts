@@ -8,7 +8,8 @@ import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
 import { fingerprint } from './fingerprint.js';
 import { type Candidate, Retriever } from './retrieve.js';
-import { SystemDetector } from './system.js';
+import { SystemDetector, type SystemGuess } from './system.js';
+import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
 import type { FeedbackRecord } from '../store/records.js';
 
@@ -48,6 +49,7 @@ export class TriageEngine {
   private constructor(
     readonly cards: ProblemCard[],
     private readonly retriever: Retriever,
+    private readonly systems: SystemDetector,
   ) {}
 
   /**
@@ -70,8 +72,9 @@ export class TriageEngine {
     const { cards, dense } = await loadIndex(cfg.indexDir, embedder);
     await embedder.load();
     const lexical = new LexicalIndex(cards);
-    const retriever = new Retriever(cards, lexical, new SystemDetector(cards), dense, (text) => embedder.embedQuery(text));
-    return new TriageEngine(cards, retriever);
+    const systems = new SystemDetector(cards);
+    const retriever = new Retriever(cards, lexical, systems, dense, (text) => embedder.embedQuery(text));
+    return new TriageEngine(cards, retriever, systems);
   }
 
   /** The full answer for one card, as when a person picks it among the alternatives. */
@@ -82,6 +85,11 @@ export class TriageEngine {
     const reply = matchReply(as, [], 1, fingerprint, []);
     reply.summary = `From the ${card.guide} guide: "${card.path.join(' > ')}".`;
     return reply;
+  }
+
+  /** Which guide's system a text (file names, config keys, log lines) belongs to. */
+  detectSystem(text: string): SystemGuess {
+    return this.systems.detect(tokenize(text));
   }
 
   card(id: string): ProblemCard | undefined {

@@ -1,0 +1,137 @@
+import type { Reply, ReplySection } from '../chat/reply.js';
+import type { BundleReport, Finding } from './analyze.js';
+import { formatBytes } from './limits.js';
+
+const LABEL: Record<Finding['severity'], string> = { fail: 'FAIL', warn: 'WARN', info: 'INFO' };
+
+function tally(r: BundleReport): string {
+  const fails = r.findings.filter((f) => f.severity === 'fail').length;
+  const warns = r.findings.filter((f) => f.severity === 'warn').length;
+  if (!fails && !warns) return 'nothing wrong found';
+  return [fails ? `${fails} failure${fails === 1 ? '' : 's'}` : '', warns ? `${warns} warning${warns === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+}
+
+function systemsLine(r: BundleReport): string {
+  return r.systems.length ? r.systems.map((s) => `${s.system} (${s.files} file${s.files === 1 ? '' : 's'})`).join(', ') : 'not recognized';
+}
+
+function filesLine(r: BundleReport): string {
+  const c = r.inventory.counts;
+  return `${c.log} logs, ${c.config} configs, ${c.snapshot} snapshots, ${c.cert} certificates, ${c.other} other`;
+}
+
+function logsLine(r: BundleReport): string {
+  const l = r.logs;
+  const span = l.firstTime && l.lastTime ? `, ${l.firstTime} to ${l.lastTime}` : '';
+  return `${l.lines.toLocaleString('en')} lines, ${l.errors.toLocaleString('en')} errors, ${l.warnings.toLocaleString('en')} warnings in ${l.templates} templates${span}`;
+}
+
+function hiddenLine(h: Record<string, number>): string {
+  return Object.entries(h)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+}
+
+function seen(f: Finding): string {
+  if (!f.firstSeen) return '';
+  return f.firstSeen === f.lastSeen ? ` Seen at ${f.firstSeen}.` : ` Seen from ${f.firstSeen} to ${f.lastSeen}.`;
+}
+
+/** The report for a terminal. */
+export function renderReportText(r: BundleReport): string {
+  const out: string[] = [];
+  out.push(`Bundle ${r.bundle}: ${tally(r)}`);
+  out.push(`  ${r.input.files} files, ${formatBytes(r.input.unpackedBytes)} unpacked, analyzed in ${(r.durationMs / 1000).toFixed(1)} s`);
+  out.push(`  Systems: ${systemsLine(r)}`);
+  out.push(`  Files:   ${filesLine(r)}`);
+  out.push(`  Logs:    ${logsLine(r)}`);
+  out.push('');
+  for (const f of r.findings) {
+    out.push(`${LABEL[f.severity]}  ${f.title}${f.analyzer ? `  [${f.analyzer}]` : ''}`);
+    out.push(`      ${f.message}${seen(f)}`);
+    for (const e of f.evidence) out.push(`      ${e.file}:${e.line}  ${e.text.trim()}`);
+    if (f.fix) out.push(`      fix: ${f.fix.title} (${f.fix.guide}), ${f.fix.citation.file} lines ${f.fix.citation.lines.start}-${f.fix.citation.lines.end}`);
+    for (const c of f.fix?.commands.slice(0, 3) ?? []) out.push(`        $ ${c}`);
+    if (f.checks.length) out.push(`      checks: ${f.checks.map((c) => `${c.name} (${c.kind})`).join(', ')}`);
+    out.push('');
+  }
+  if (!r.findings.length) out.push('No warning or failure found.\n');
+  if (r.passed.length) out.push(`Passed: ${r.passed.map((p) => p.title).join('; ')}`);
+  if (r.redactions.length) out.push(`Redacted: ${r.redactions.map((x) => `${x.file}: ${hiddenLine(x.hidden)}`).join('; ')}`);
+  for (const n of r.notes) out.push(`Note: ${n}`);
+  return out.join('\n').trimEnd() + '\n';
+}
+
+/** The full report as Markdown (`--report`, and the attachment in chat). */
+export function renderReportMarkdown(r: BundleReport): string {
+  const out: string[] = [];
+  out.push(`# Bundle report: ${r.bundle}`, '');
+  out.push(`**${tally(r)}.** Analyzed by Medic at ${r.analyzedAt} in ${(r.durationMs / 1000).toFixed(1)} s.`, '');
+  out.push('| | |', '|---|---|');
+  out.push(`| Systems | ${systemsLine(r)} |`);
+  out.push(`| Files | ${r.input.files} (${filesLine(r)}) |`);
+  out.push(`| Size | ${formatBytes(r.input.bytes)} uploaded, ${formatBytes(r.input.unpackedBytes)} unpacked |`);
+  out.push(`| Logs | ${logsLine(r)} |`, '');
+  out.push('## Findings', '');
+  if (!r.findings.length) out.push('No warning or failure found.', '');
+  r.findings.forEach((f, i) => {
+    out.push(`### ${i + 1}. ${LABEL[f.severity]}: ${f.title}`, '');
+    out.push(`${f.message}${seen(f)}${f.analyzer ? ` (analyzer \`${f.analyzer}\`)` : ''}`, '');
+    if (f.evidence.length) {
+      out.push('```');
+      for (const e of f.evidence) out.push(`${e.file}:${e.line}: ${e.text.trim()}`);
+      out.push('```', '');
+    }
+    if (f.fix) {
+      out.push(`**Fix:** ${f.fix.title} (${f.fix.guide} guide, confidence ${f.fix.confidence.toFixed(2)}). Source: \`${f.fix.citation.file}\` › ${f.fix.citation.path.join(' › ')} (lines ${f.fix.citation.lines.start}-${f.fix.citation.lines.end})`, '');
+      for (const [n, s] of f.fix.steps.entries()) out.push(`${n + 1}. ${s}`);
+      if (f.fix.steps.length) out.push('');
+      if (f.fix.commands.length) out.push('```bash', ...f.fix.commands, '```', '');
+    }
+    if (f.checks.length) out.push(`**Suggested checks:** ${f.checks.map((c) => `\`${c.name}\` (${c.kind})`).join(', ')}`, '');
+  });
+  if (r.passed.length) {
+    out.push('## Passed', '');
+    for (const p of r.passed) out.push(`- **${p.title}** (${p.analyzer}): ${p.message}`);
+    out.push('');
+  }
+  out.push('## Inventory', '', '| File | Kind | Size | System |', '|---|---|---|---|');
+  for (const f of r.inventory.files) out.push(`| \`${f.name}\` | ${f.kind}${f.format ? ` (${f.format})` : ''}${f.snapshots.length ? ` (${f.snapshots.join(', ')})` : ''} | ${formatBytes(f.size)} | ${f.system ?? ''} |`);
+  out.push('');
+  out.push('## Redaction', '');
+  if (!r.redactions.length) out.push('No secrets found in what this report quotes or in the files read whole.');
+  else {
+    out.push('Secrets hidden from this report, per file (files read whole are counted whole; logs by the lines quoted):', '', '| File | Hidden |', '|---|---|');
+    for (const x of r.redactions) out.push(`| \`${x.file}\` | ${hiddenLine(x.hidden)} |`);
+  }
+  if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
+  return out.join('\n') + '\n';
+}
+
+/** The chat summary: the top findings, with the full Markdown report attached. */
+export function reportReply(r: BundleReport, top = 5): Reply {
+  const shown = r.findings.filter((f) => f.severity !== 'info').slice(0, top);
+  const sections: ReplySection[] = shown.map((f) => {
+    const lines = [f.message + seen(f)];
+    if (f.fix) lines.push(`Fix: ${f.fix.title} (${f.fix.guide} guide)`);
+    if (f.checks.length) lines.push(`Suggested checks: ${f.checks.map((c) => c.name).join(', ')}`);
+    return {
+      heading: `${LABEL[f.severity]}: ${f.title}`,
+      blocks: [
+        { type: 'text' as const, text: lines.join('\n') },
+        ...(f.evidence.length ? [{ type: 'code' as const, lang: '', text: f.evidence.slice(0, 2).map((e) => `${e.file}:${e.line}: ${e.text.trim()}`).join('\n') }] : []),
+      ],
+    };
+  });
+  const citations = [...new Map(shown.filter((f) => f.fix).map((f) => [f.fix!.cardId, f.fix!.citation])).values()];
+  const more = r.findings.length - shown.length;
+  return {
+    title: `Bundle ${r.bundle}: ${tally(r)}`,
+    summary: `Systems: ${systemsLine(r)}. Files: ${filesLine(r)}. Logs: ${logsLine(r)}.${more > 0 ? ` ${more} more finding${more === 1 ? '' : 's'} in the attached report.` : ''}`,
+    sections,
+    citations,
+    actions: [],
+    attachments: [{ name: `${r.bundle.replace(/[^\w.-]+/g, '_')}-report.md`, contentType: 'text/markdown', content: renderReportMarkdown(r) }],
+    notes: r.redactions.length ? [`Secrets were hidden from this report (${r.redactions.length} file${r.redactions.length === 1 ? '' : 's'}).`] : [],
+  };
+}
