@@ -72,6 +72,9 @@ export interface AnalyzeOptions {
 /** Clusters sent to triage: the most severe and most frequent first. */
 const MAX_MATCHED_CLUSTERS = 60;
 const MAX_EVIDENCE = 5;
+/** How strongly a log template must match (see fixFor). */
+const LOG_ERROR_LINE = 0.5;
+const LOG_CONFIDENCE = 0.85;
 const MAX_LISTED_FILES = 500;
 
 /**
@@ -111,13 +114,12 @@ export async function analyzeBundle(input: string, engine: TriageEngine, opts: A
 
     const view: BundleView = { entries, files, configs, clusters: drain.clusters };
     const results = (await Promise.all([...ANALYZERS.values()].map((a) => a.run(view)))).flat();
-    const redactor = new Redactor();
-    const findings = await matchFindings(engine, drain.clusters, results, redactor, opts.onProgress);
-    await countSecretsInReadFiles(entries, files, redactor);
-
     const systems = new Map<string, number>();
     for (const e of entries) if (e.system) systems.set(e.system, (systems.get(e.system) ?? 0) + 1);
-    for (const f of findings) if (f.system && !systems.has(f.system)) systems.set(f.system, 0);
+    const main = [...systems].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    const redactor = new Redactor();
+    const findings = await matchFindings(engine, drain.clusters, results, redactor, main, opts.onProgress);
+    await countSecretsInReadFiles(entries, files, redactor);
     const counts = { log: 0, config: 0, snapshot: 0, cert: 0, other: 0 };
     for (const e of entries) counts[e.kind]++;
     const times = scans.flatMap((s) => [s.firstTime, s.lastTime]).filter((t): t is string => Boolean(t)).sort();
@@ -157,15 +159,27 @@ export function rankFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.count - a.count || a.title.localeCompare(b.title));
 }
 
-async function matchFindings(engine: TriageEngine, clusters: Cluster[], results: AnalyzerResult[], redactor: Redactor, onProgress?: AnalyzeOptions['onProgress']): Promise<Finding[]> {
+async function matchFindings(engine: TriageEngine, clusters: Cluster[], results: AnalyzerResult[], redactor: Redactor, mainSystem: string | null, onProgress?: AnalyzeOptions['onProgress']): Promise<Finding[]> {
   const ranked = [...clusters].sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || b.count - a.count).slice(0, MAX_MATCHED_CLUSTERS);
   const queries = results.filter((r) => r.outcome !== 'pass');
   const total = ranked.length + queries.length;
   let done = 0;
-  const fixFor = async (text: string): Promise<Fix | null> => {
-    const r = await engine.triage(text, { top: 1 });
+  const fixFor = async (text: string, scope: { system: string | null; topic?: RegExp } | null): Promise<Fix | null> => {
+    const system = scope?.system ?? null;
+    const r = await engine.triage(system ? `${system}\n${text}` : text, { top: scope?.topic ? 10 : 1, explain: true });
     onProgress?.({ stage: 'matching', done: ++done, total });
-    const id = r.abstain ? null : r.matches[0]?.id;
+    let id: string | null | undefined;
+    if (!scope) {
+      // Every line of a bundle names its system, so the system is no evidence for a log
+      // template: it must match a guide's error line, or match strongly on its own words.
+      const top = (r.explain as { candidates?: Array<{ errorLine: number }> } | undefined)?.candidates?.[0];
+      id = r.abstain || (top && top.errorLine < LOG_ERROR_LINE && r.confidence < LOG_CONFIDENCE) ? null : r.matches[0]?.id;
+    } else if (scope.topic) {
+      // A generic finding (a full disk) takes the best section about its topic in its system's guide, if there is one.
+      id = r.matches.find((m) => (!system || m.guide === system) && scope.topic!.test(m.title))?.id;
+    } else {
+      id = r.abstain || (system && r.matches[0]?.guide !== system) ? null : r.matches[0]?.id;
+    }
     const card = id ? engine.card(id) : undefined;
     if (!card) return null;
     return {
@@ -188,7 +202,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
   const unknown: Cluster[] = [];
   for (const c of ranked) {
     const ex = c.examples[0]!;
-    const fix = await fixFor([ex.text, ...ex.trace].join('\n'));
+    const fix = await fixFor([ex.text, ...ex.trace].join('\n'), null);
     if (!fix) unknown.push(c);
     else {
       const entry = byCard.get(fix.cardId) ?? { fix, clusters: [] };
@@ -228,7 +242,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
       source: 'logs',
       analyzer: null,
       title: `Unknown ${c.level === 'warn' ? 'warning' : 'error'}, ${c.count} time${c.count === 1 ? '' : 's'}`,
-      message: redactor.text(`No guide section matches: ${clip(c.template, 200)}`, '(templates)'),
+      message: redactor.text(`No guide section matches "${clip(c.template.replace(/^(?:timestamp )+/, ''), 200)}".`, '(templates)'),
       count: c.count,
       ...span([c]),
       system: null,
@@ -238,7 +252,8 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
     });
   }
   for (const r of queries) {
-    const fix = r.query ? await fixFor(r.system ? `${r.system}\n${r.query}` : r.query) : null;
+    const system = r.system ?? mainSystem;
+    const fix = r.query ? await fixFor(r.query, { system, ...(r.topic ? { topic: r.topic } : {}) }) : null;
     findings.push({
       severity: r.outcome === 'fail' ? 'fail' : 'warn',
       source: 'analyzer',
@@ -248,7 +263,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
       count: Math.max(1, r.evidence.length),
       firstSeen: null,
       lastSeen: null,
-      system: r.system ?? fix?.guide ?? null,
+      system: r.system ?? null,
       evidence: r.evidence.slice(0, MAX_EVIDENCE).map((e) => ({ ...e, text: redactor.text(clip(e.text), e.file) })),
       fix,
       checks: checksOf(fix),

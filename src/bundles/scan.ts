@@ -37,8 +37,10 @@ const UNLEVELLED_ERROR = /^(?:panic:|fatal error:|thread '.*' panicked|Traceback
 
 const CONTINUATION = /^(?:\s+\S|Caused by:|goroutine \d+ |\w+(?:\.\w+)*(?:Error|Exception)(?::|$)|During handling of the above exception|The above exception was the direct cause)/;
 
-const TIME =
-  /\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?|\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2})\b/;
+const ISO_TIME = /\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?/;
+const SYSLOG_TIME = /\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2})\b/;
+/** `docker-compose logs` puts `service-1  | ` before every line. */
+const COMPOSE_PREFIX = /^[\w.-]+\s+\|\s?/;
 
 const MAX_TRACE = 30;
 const MAX_LINE = 4000;
@@ -61,11 +63,17 @@ function messageStart(line: string): string {
   return line.replace(/^\s*(?:\S*\d{2}:\d{2}:\d{2}\S*\s+)?(?:[\w.-]+\s+)?(?:[\w./-]+\[\d+\]:\s+)?/, '');
 }
 
+/** When a line was written: ISO 8601 wherever it is in the line (journald adds a syslog stamp before it), else syslog's. */
 export function timeOf(line: string): string | null {
-  const m = TIME.exec(line.length > 200 ? line.slice(0, 200) : line);
-  if (!m) return null;
-  if (m[1]) return `${m[1]}T${m[2]}${m[3] && m[3] !== 'Z' ? m[3] : 'Z'}`;
-  return m[4] ?? null;
+  const head = line.length > 300 ? line.slice(0, 300) : line;
+  const iso = ISO_TIME.exec(head);
+  if (iso) return `${iso[1]}T${iso[2]}${iso[3] && iso[3] !== 'Z' ? iso[3] : 'Z'}`;
+  return SYSLOG_TIME.exec(head)?.[1] ?? null;
+}
+
+/** The line without a `docker-compose logs` service prefix. */
+function bodyOf(line: string): string {
+  return line.replace(COMPOSE_PREFIX, '');
 }
 
 /** The message of a JSON log line, or null when the line is not one. */
@@ -117,7 +125,7 @@ export async function scanLog(abs: string, file: string, onEvent: (e: LogEvent) 
       lineNo += countNewlines(text, counted, start);
       counted = start;
       const raw = text.slice(start, end);
-      const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+      const line = bodyOf(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
       const level = levelOf(line);
       let next = end + 1;
       if (level) {
@@ -129,7 +137,7 @@ export async function scanLog(abs: string, file: string, onEvent: (e: LogEvent) 
         }
         if (level === 'warn') stats.warnings++;
         else stats.errors++;
-        open = { file, line: lineNo + 1, level, text: line.trimEnd(), message: jsonMessage(line) ?? line.trim(), trace: [], time };
+        open = { file, line: lineNo + 1, level, text: (raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).trimEnd(), message: jsonMessage(line) ?? line.trim(), trace: [], time };
         next = takeTrace(text, next);
       } else flush();
       CANDIDATE.lastIndex = Math.max(next, CANDIDATE.lastIndex);
@@ -144,7 +152,7 @@ export async function scanLog(abs: string, file: string, onEvent: (e: LogEvent) 
     while (open && pos < text.length) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
-      const line = text.slice(pos, end);
+      const line = bodyOf(text.slice(pos, end));
       if (!CONTINUATION.test(line) || line.trim() === '') {
         flush();
         break;

@@ -19,6 +19,8 @@ export interface AnalyzerResult {
   system?: string;
   /** Text in the guides' own words, to find the section that fixes it. */
   query?: string;
+  /** What a fixing section's title must be about (for generic findings like a full disk). */
+  topic?: RegExp;
 }
 
 /** What an analyzer may look at: the inventory, whole files, parsed configs and the log clusters. */

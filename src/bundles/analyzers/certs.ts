@@ -1,6 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { Analyzer, AnalyzerResult } from './analyzer.js';
 
+const TOPIC = /tls|certificate|x509|ssl/i;
+
 const WARN_DAYS = 14;
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -24,8 +26,8 @@ export const certs: Analyzer = {
         const subject = cert.subject.split('\n').find((s) => s.startsWith('CN=')) ?? cert.subject.split('\n')[0] ?? 'certificate';
         const days = Math.floor((Date.parse(cert.validTo) - now) / 86_400_000);
         const ev = [{ file: f.name, line, text: `${subject}, valid until ${cert.validTo}` }];
-        if (days < 0) out.push({ analyzer: 'certs', outcome: 'fail', title: `Certificate expired: ${subject}`, message: `${f.name}: ${subject} expired ${-days} days ago (${cert.validTo}). TLS connections to it fail with "certificate has expired".`, evidence: ev, query: 'x509: certificate has expired or is not yet valid' });
-        else if (days < WARN_DAYS) out.push({ analyzer: 'certs', outcome: 'warn', title: `Certificate expires in ${days} days: ${subject}`, message: `${f.name}: ${subject} expires ${cert.validTo}.`, evidence: ev, query: 'x509: certificate has expired' });
+        if (days < 0) out.push({ analyzer: 'certs', outcome: 'fail', title: `Certificate expired: ${subject}`, message: `${f.name}: ${subject} expired ${-days} days ago (${cert.validTo}). TLS connections to it fail with "certificate has expired".`, evidence: ev, query: 'x509: certificate has expired or is not yet valid', topic: TOPIC });
+        else if (days < WARN_DAYS) out.push({ analyzer: 'certs', outcome: 'warn', title: `Certificate expires in ${days} days: ${subject}`, message: `${f.name}: ${subject} expires ${cert.validTo}.`, evidence: ev, query: 'x509: certificate has expired', topic: TOPIC });
         else out.push({ analyzer: 'certs', outcome: 'pass', title: `Certificate ${subject}`, message: `Valid for ${days} more days.`, evidence: [] });
       }
     }

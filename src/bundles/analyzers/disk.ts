@@ -1,6 +1,8 @@
 import { findLines } from '../inventory.js';
 import { type Analyzer, type AnalyzerResult, snapshotsOf } from './analyzer.js';
 
+const TOPIC = /disk|space|storage/i;
+
 const FAIL_AT = 90;
 const WARN_AT = 80;
 const IGNORED_FS = /^(?:tmpfs|devtmpfs|overlay|shm|udev|none|squashfs|efivarfs)$/;
@@ -28,7 +30,7 @@ export const disk: Analyzer = {
             title: `Disk ${mount} is ${pct}% full`,
             message: `${mount} on ${cols[0]} is ${pct}% used${used}. Above ${FAIL_AT}% builds, caches and logs start failing with "No space left on device".`,
             evidence: [{ file: f.name, line: r.line, text: r.text }],
-            query: 'No space left on device disk full',
+            query: 'No space left on device disk full', topic: TOPIC,
           });
         }
       }

@@ -1,6 +1,8 @@
 import { findLine } from '../inventory.js';
 import { type Analyzer, type AnalyzerResult, snapshotsOf } from './analyzer.js';
 
+const TOPIC = /memory|oom/i;
+
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, Ki: 1024, M: 1024 ** 2, Mi: 1024 ** 2, G: 1024 ** 3, Gi: 1024 ** 3, T: 1024 ** 4, Ti: 1024 ** 4 };
 
 function bytes(s: string): number {
@@ -33,7 +35,7 @@ export const memory: Analyzer = {
         title: outcome === 'pass' ? 'Memory' : `Low memory: ${pct}% available`,
         message: `${vals[names.indexOf('available')] ?? '?'} of ${vals[names.indexOf('total')]} is available (${pct}%).${outcome === 'pass' ? '' : ' Model loads and builds get OOM-killed when memory runs out.'}`,
         evidence: outcome === 'pass' ? [] : [{ file: f.name, line: mem.line, text: mem.text }],
-        ...(outcome === 'pass' ? {} : { query: 'out of memory OOM killed' }),
+        ...(outcome === 'pass' ? {} : { query: 'out of memory OOM killed', topic: TOPIC }),
       });
     }
     return out;
