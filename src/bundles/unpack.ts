@@ -183,7 +183,7 @@ class Unpacker {
   }
 
   /** Writes one stream to a new file in the temp folder, counting against the limits. */
-  private async writeEntry(source: Readable, abs: string, name: string, declared: number | null, guard?: (size: number) => void): Promise<void> {
+  private async writeEntry(source: Readable, abs: string, name: string, declared: number | null, guard?: (size: number) => void, abort?: { stop?: (err: unknown) => void }): Promise<void> {
     this.countFile();
     if (declared !== null && declared > this.limits.maxFileMB * MB) this.refuse(`${name} is larger than ${this.limits.maxFileMB} MB (limit bundles.maxFileMB)`);
     await mkdir(dirname(abs), { recursive: true });
@@ -218,6 +218,7 @@ class Unpacker {
       source.once('error', stop);
       out.once('error', stop);
       out.once('finish', () => done());
+      if (abort) abort.stop = stop;
       // An error that came while the file was being created.
       if (source.errored) stop(source.errored);
     });
@@ -297,13 +298,13 @@ class Unpacker {
   private async untar(source: Readable, name: string, dir: string, prefix: string, onChunk?: (n: number) => void, explain: (e: unknown) => unknown = (e) => e): Promise<void> {
     const parser = new Parser({ strict: true });
     const writes: Promise<void>[] = [];
-    const active = new Set<ReadEntry>();
+    const active = new Set<{ stop?: (err: unknown) => void }>();
     let failure: unknown = null;
     const fail = (err: unknown) => {
       failure ??= err;
       source.destroy();
       // Entries cut short never end by themselves.
-      for (const e of active) e.emit('error', err instanceof Error ? err : new Error(String(err)));
+      for (const a of active) a.stop?.(err);
       active.clear();
     };
     parser.on('entry', (entry: ReadEntry) => {
@@ -317,9 +318,19 @@ class Unpacker {
         }
         if (type === 'CharacterDevice' || type === 'BlockDevice' || type === 'FIFO') this.refuse(`entry "${entry.path}" is a device file`);
         if (!rel || (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile')) return entry.resume();
-        active.add(entry);
-        const written = this.writeEntry(entry as unknown as Readable, this.destination(dir, rel), prefix + rel, entry.size);
-        writes.push(written.then(() => void active.delete(entry), fail));
+        const abort: { stop?: (err: unknown) => void } = {};
+        active.add(abort);
+        const written = this.writeEntry(entry as unknown as Readable, this.destination(dir, rel), prefix + rel, entry.size, undefined, abort);
+        writes.push(
+          written.then(
+            () => void active.delete(abort),
+            (err) => {
+              active.delete(abort);
+              entry.resume();
+              fail(err);
+            },
+          ),
+        );
       } catch (err) {
         fail(err);
         entry.resume();
