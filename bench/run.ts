@@ -7,6 +7,7 @@ import { buildIndex } from '../src/knowledge/index-store.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { ROOT, tempDir } from '../test/helpers.js';
 import { benchChecks } from './checks.js';
+import { benchBundles } from './bundles.js';
 
 /** Benchmarks for the triage engine; prints one JSON object. */
 const DEV = join(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
     targets: { p50Ms: 30, p99Ms: 80, coldStartMs: 2000, fullIndexBuildMs: 10000 },
     checksThroughBullmq: await benchChecks(),
+    bundleAnalysis: await benchBundles(dataDir),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -9,19 +9,8 @@ import { createEmbedder } from './knowledge/embedders/index.js';
 import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowledge/index-store.js';
 import { parseGuide } from './knowledge/guide-parser.js';
 import { TriageEngine, type TriageResult } from './triage/engine.js';
-import { runConsole } from './chat/adapters/console.js';
-import { openServices, openStore } from './chat/services.js';
-import { checksOf, nodeStatus, renderTable, runNode } from './checks/run.js';
 import { planChecks } from './checks/planner.js';
-import { resolveRedis } from './store/redis.js';
-import { RedisRecordStore } from './store/redis-store.js';
-import { createLogger } from './log.js';
-import { Producer } from './queue/producer.js';
-import { closeOwnConnections } from './queue/outbox.js';
-import type { QueueName } from './queue/names.js';
-import { startWorkers, WORKER_QUEUES } from '../workers/index.js';
-import { serve } from './chat/serve.js';
-import { registerDiscordCommands } from './chat/adapters/discord.js';
+import { type QueueName, WORKER_QUEUES } from './queue/names.js';
 import { analyzeBundle, type AnalyzeProgress } from './bundles/analyze.js';
 import { BundleError } from './bundles/limits.js';
 import { renderReportMarkdown, renderReportText } from './bundles/report.js';
@@ -92,10 +81,11 @@ function analyzeProgressBar(): { onProgress: (p: AnalyzeProgress) => void; stop:
   };
 }
 
-async function openEngine(cfg: MedicConfig): Promise<TriageEngine> {
+async function openEngine(cfg: MedicConfig, dense = true): Promise<TriageEngine> {
   const bar = process.stderr.isTTY ? progressBar('indexing') : null;
   try {
     return await TriageEngine.open(cfg, {
+      dense,
       onNotice: (m) => process.stderr.write(m + '\n'),
       ...(bar ? { onProgress: bar.onProgress } : {}),
     });
@@ -180,7 +170,7 @@ export function program(): Command {
     .option('--report <file>', 'also write the report as Markdown to this file')
     .action(async (path: string, o: { json?: boolean; report?: string }) => {
       const cfg = loadConfig();
-      const engine = await openEngine(cfg);
+      const engine = await openEngine(cfg, false);
       const bar = process.stderr.isTTY ? analyzeProgressBar() : null;
       let report;
       try {
@@ -263,6 +253,13 @@ export function program(): Command {
     .option('--json', 'print the results as JSON')
     .option('--queue', 'run through the checks queue and a medic worker, and wait (needs Redis)')
     .action(async (name: string | undefined, o: { check?: string; all?: boolean; json?: boolean; queue?: boolean }) => {
+      const [{ checksOf, renderTable, runNode }, { resolveRedis }, { Producer }, { closeOwnConnections }, { openStore }] = await Promise.all([
+        import('./checks/run.js'),
+        import('./store/redis.js'),
+        import('./queue/producer.js'),
+        import('./queue/outbox.js'),
+        import('./chat/services.js'),
+      ]);
       const cfg = loadConfig();
       if (cfg.nodes.length === 0) throw new UsageError(`no nodes in ${cfg.configFile ?? 'medic.yaml (none found)'}; declare them under "nodes:" (see medic.example.yaml)`);
       const nodes = o.all ? cfg.nodes : cfg.nodes.filter((n) => n.name === name);
@@ -298,6 +295,13 @@ export function program(): Command {
     .description('run the job processors (BullMQ) for the given queues; needs Redis')
     .option('--queues <names>', 'comma-separated queues', WORKER_QUEUES.join(','))
     .action(async (o: { queues: string }) => {
+      const [{ resolveRedis }, { RedisRecordStore }, { createLogger }, { startWorkers }, { closeOwnConnections }] = await Promise.all([
+        import('./store/redis.js'),
+        import('./store/redis-store.js'),
+        import('./log.js'),
+        import('../workers/index.js'),
+        import('./queue/outbox.js'),
+      ]);
       const cfg = loadConfig();
       const queues = o.queues.split(',').map((q) => q.trim()).filter(Boolean);
       const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as QueueName));
@@ -326,6 +330,7 @@ export function program(): Command {
     .description('list registered nodes, their checks and their last status')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
+      const [{ checksOf, nodeStatus }, { openStore }] = await Promise.all([import('./checks/run.js'), import('./chat/services.js')]);
       const cfg = loadConfig();
       const store = await openStore(cfg);
       const rows = [];
@@ -344,6 +349,7 @@ export function program(): Command {
     .command('console')
     .description('the local front door: paste errors, read answers, press buttons by number (no tokens needed)')
     .action(async () => {
+      const [{ openServices }, { runConsole }] = await Promise.all([import('./chat/services.js'), import('./chat/adapters/console.js')]);
       const cfg = loadConfig();
       const svc = await openServices(cfg);
       process.stderr.write(svc.mode + '\n');
@@ -358,6 +364,7 @@ export function program(): Command {
     .command('serve')
     .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
     .action(async () => {
+      const [{ openServices }, { serve }, { closeOwnConnections }] = await Promise.all([import('./chat/services.js'), import('./chat/serve.js'), import('./queue/outbox.js')]);
       const cfg = loadConfig();
       const svc = await openServices(cfg, { defaultMetrics: true });
       process.stderr.write(svc.mode + '\n');
@@ -382,6 +389,7 @@ export function program(): Command {
     .requiredOption('--application <id>', 'the Discord application id')
     .option('--guild <id>', 'register in one server only (shows at once); otherwise globally')
     .action(async (o: { application: string; guild?: string }) => {
+      const { registerDiscordCommands } = await import('./chat/adapters/discord.js');
       const cfg = loadConfig();
       if (!cfg.discord) throw new UsageError('set DISCORD_TOKEN to register commands');
       const n = await registerDiscordCommands({ ...cfg.discord, applicationId: o.application, ...(o.guild ? { guildId: o.guild } : {}) });

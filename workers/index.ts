@@ -10,8 +10,7 @@ import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
 
-/** The queues `medic worker` can consume (the outbox belongs to the bot). */
-export const WORKER_QUEUES: QueueName[] = [QUEUES.checks];
+export { WORKER_QUEUES } from '../src/queue/names.js';
 
 export interface Workers {
   workers: Worker[];

@@ -4,11 +4,11 @@ import type { TriageEngine } from '../triage/engine.js';
 import { citation, displayTitle } from '../triage/answer.js';
 import { ANALYZERS, type AnalyzerResult, type BundleView, type Evidence } from './analyzers/index.js';
 import { type Cluster, Drain, LEVEL_RANK } from './drain.js';
-import { classify, FileReader, type InventoryEntry } from './inventory.js';
+import { classify, classifyHead, FileReader, HEAD_BYTES, type InventoryEntry } from './inventory.js';
 import type { BundleLimits } from './limits.js';
 import { Redactor } from './redactor.js';
-import { type FileScan, scanLog } from './scan.js';
-import { unpackBundle, type UnpackProgress } from './unpack.js';
+import { type FileScan, LogScanner, scanLog } from './scan.js';
+import { type EntrySink, unpackBundle, type UnpackProgress } from './unpack.js';
 
 export type Severity = 'fail' | 'warn' | 'info';
 
@@ -84,24 +84,29 @@ const MAX_LISTED_FILES = 500;
  */
 export async function analyzeBundle(input: string, engine: TriageEngine, opts: AnalyzeOptions): Promise<BundleReport> {
   const started = Date.now();
-  const unpacked = await unpackBundle(input, opts.limits, { ...(opts.name ? { name: opts.name } : {}), onProgress: (p) => opts.onProgress?.({ stage: 'unpacking', ...p }) });
+  const drain = new Drain();
+  const samples = new Map<string, string[]>();
+  const scanned = new Map<string, FileScan>();
+  const scanner = (name: string) => {
+    const sample: string[] = [];
+    samples.set(name, sample);
+    return new LogScanner(name, (ev) => {
+      if (sample.length < 20) sample.push(ev.message);
+      drain.add(ev.message, ev.level, { file: ev.file, line: ev.line, text: ev.text, trace: ev.trace.slice(0, 8) }, ev.time);
+    });
+  };
+  // Logs are scanned as they come out of the archive, while the rest unpacks.
+  const sink = (name: string) => new SniffingSink(name, scanner, (scan) => scanned.set(name, scan));
+  const unpacked = await unpackBundle(input, opts.limits, { ...(opts.name ? { name: opts.name } : {}), onProgress: (p) => opts.onProgress?.({ stage: 'unpacking', ...p }), sink });
   try {
     const entries = await Promise.all(unpacked.files.map(classify));
     const files = new FileReader();
-    const drain = new Drain();
-    const scans: FileScan[] = [];
-    const samples = new Map<string, string[]>();
     const logs = entries.filter((e) => e.kind === 'log');
+    const scans: FileScan[] = [];
     for (const [i, e] of logs.entries()) {
       opts.onProgress?.({ stage: 'scanning', done: i, total: logs.length, file: e.name });
-      const sample: string[] = [];
-      scans.push(
-        await scanLog(e.abs, e.name, (ev) => {
-          if (sample.length < 20) sample.push(ev.message);
-          drain.add(ev.message, ev.level, { file: ev.file, line: ev.line, text: ev.text, trace: ev.trace.slice(0, 8) }, ev.time);
-        }),
-      );
-      samples.set(e.name, sample);
+      const s = scanned.get(e.name) ?? (await scanLog(e.abs, scanner(e.name)));
+      scans.push(s);
     }
     opts.onProgress?.({ stage: 'scanning', done: logs.length, total: logs.length, file: '' });
 
@@ -283,4 +288,44 @@ async function countSecretsInReadFiles(entries: InventoryEntry[], files: FileRea
 
 function clip(s: string, n = 400): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** Holds a file's first bytes until it can tell whether it is a log, then scans it as it streams. */
+class SniffingSink implements EntrySink {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private scanner: LogScanner | null = null;
+  private decided = false;
+  /** A log is scanned here: on disk only its head is needed (to sort it again). */
+  keepBytes = Infinity;
+
+  constructor(
+    private readonly name: string,
+    private readonly scannerFor: (name: string) => LogScanner,
+    private readonly done: (scan: FileScan) => void,
+  ) {}
+
+  write(chunk: Buffer): void {
+    if (this.scanner) return this.scanner.push(chunk);
+    if (this.decided) return;
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes >= HEAD_BYTES) this.decide();
+  }
+
+  end(): void {
+    if (!this.decided) this.decide();
+    if (this.scanner) this.done(this.scanner.end());
+  }
+
+  private decide(): void {
+    this.decided = true;
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    const kind = classifyHead({ name: this.name, abs: '', size: 0 }, head.subarray(0, HEAD_BYTES)).kind;
+    if (kind !== 'log') return;
+    this.scanner = this.scannerFor(this.name);
+    this.scanner.push(head);
+    this.keepBytes = HEAD_BYTES;
+  }
 }

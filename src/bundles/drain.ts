@@ -48,12 +48,26 @@ export class Drain {
   /** Lines that came after the cluster limit was reached. */
   overflow = 0;
 
+  /** Masked templates by a cheap key: masking costs far more than the rest of a line's trip. */
+  private readonly templates = new Map<string, string>();
+
   constructor(opts: Partial<DrainOptions> = {}) {
     this.opts = { ...DEFAULTS, ...opts };
   }
 
+  private template(message: string): string {
+    // Tokens with digits (times, ids, addresses, counts) are what masking replaces anyway.
+    const key = message.replace(/\S*\d\S*/g, '#');
+    let t = this.templates.get(key);
+    if (t === undefined) {
+      t = lineTemplate(message);
+      if (this.templates.size < 50_000) this.templates.set(key, t);
+    }
+    return t;
+  }
+
   add(message: string, level: Level, at: Example, time: string | null): Cluster | null {
-    const masked = lineTemplate(message);
+    const masked = this.template(message);
     const tokens = masked.split(' ').slice(0, 64);
     const first = tokens[0] ?? '';
     const key = `${tokens.length}|${/\d|mask/.test(first) ? WILDCARD : first}`;

@@ -17,7 +17,7 @@ export interface InventoryEntry extends BundleFile {
   system?: string | null;
 }
 
-const HEAD_BYTES = 64 * 1024;
+export const HEAD_BYTES = 64 * 1024;
 /** Configs, snapshots and certificates are read whole, up to this size. */
 export const MAX_READ = 4 * 1024 * 1024;
 
@@ -58,7 +58,11 @@ async function head(abs: string, bytes = HEAD_BYTES): Promise<Buffer> {
 
 /** Sorts a file into logs, configs, system snapshots, certificates or other, by name and by content. */
 export async function classify(file: BundleFile): Promise<InventoryEntry> {
-  const buf = await head(file.abs);
+  return classifyHead(file, await head(file.abs));
+}
+
+/** The same, from the file's first bytes (up to HEAD_BYTES), as they stream out of an archive. */
+export function classifyHead(file: BundleFile, buf: Buffer): InventoryEntry {
   if (looksBinary(buf)) return { ...file, kind: 'other', snapshots: [] };
   const text = buf.toString('utf8');
   if (/\.(?:pem|crt|cer)$/i.test(file.name) || text.includes('-----BEGIN CERTIFICATE-----')) return { ...file, kind: 'cert', snapshots: [] };

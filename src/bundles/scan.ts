@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { Level } from './drain.js';
 import { MB } from './limits.js';
 
@@ -25,9 +24,13 @@ export interface FileScan {
   lastTime: string | null;
 }
 
-/** Quick filter: only lines with one of these are looked at closely. */
-const CANDIDATE =
-  /ERROR|ERR\b|FATAL|CRIT|PANIC|EMERG|ALERT|SEVERE|WARN|WRN|FTL|Exception|Traceback|panic|[Ee]rror:|[Ww]arning:|level=(?:error|warn|fatal|crit)|"(?:level|severity)":\s*"(?:error|warn|warning|fatal|critical)"|\[(?:error|warn|warning|fatal)\]|^[EWF]\d{4} |\bfatal(?:\[\w+\])?:|error\[\w+\]:|Killed process|Out of memory|OOMKilled|segfault/gm;
+/**
+ * Quick filters: only lines with one of these are looked at closely. Two short lists, since
+ * V8 searches a short list of literals many times faster than a long one.
+ */
+const CANDIDATE = /ERR|WARN|WRN|FATAL|FTL|CRIT|PANIC|SEVERE|EMERG|ALERT|error|warn|fatal|panic|Error|Warn|\n[EWF]\d{4} /g;
+const CANDIDATE_RARE = /Exception|Traceback|Killed process|Out of memory|OOM|segfault/g;
+const KLOG_START = /^[EWF]\d{4} /;
 
 /** The first level a line declares, wherever its logger put it. */
 const LEVEL_WORD =
@@ -90,95 +93,139 @@ function jsonMessage(line: string): string | null {
 }
 
 /**
- * Reads one log line by line with constant memory, whatever its size. Only warnings and
- * errors become events (with the stack trace under them); every other line is only counted.
+ * Reads one log line by line with constant memory, whatever its size: bytes are pushed in as
+ * they arrive (from disk, or straight out of an archive). Only warnings and errors become
+ * events, with the stack trace under them; every other line is only counted.
  */
-export async function scanLog(abs: string, file: string, onEvent: (e: LogEvent) => void): Promise<FileScan> {
-  const stats: FileScan = { file, lines: 0, errors: 0, warnings: 0, firstTime: null, lastTime: null };
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  let lineNo = 0;
-  let open: LogEvent | null = null;
+export class LogScanner {
+  readonly stats: FileScan;
+  private carry = '';
+  private lineNo = 0;
+  private open: LogEvent | null = null;
 
-  const flush = () => {
+  constructor(
+    readonly file: string,
+    private readonly onEvent: (e: LogEvent) => void,
+  ) {
+    this.stats = { file, lines: 0, errors: 0, warnings: 0, firstTime: null, lastTime: null };
+  }
+
+  /** Latin-1 is a byte-for-byte decoding, so chunk edges never split a character; lines are re-read as UTF-8 when kept. */
+  push(chunk: Buffer): void {
+    const text = chunk.toString('latin1');
+    const first = text.indexOf('\n');
+    if (first < 0) {
+      // A line longer than a chunk: keep reading, but never hold more than a few chunks.
+      this.carry = this.carry.length + text.length > 4 * MB ? (this.carry + text).slice(0, MAX_LINE) : this.carry + text;
+      return;
+    }
+    // The line cut at the last chunk's edge, then whole lines, without copying the chunk.
+    this.block(this.carry + text.slice(0, first));
+    const last = text.lastIndexOf('\n');
+    if (last > first) this.block(text.slice(first + 1, last));
+    this.carry = text.slice(last + 1);
+  }
+
+  end(): FileScan {
+    if (this.carry.length) this.block(this.carry);
+    this.carry = '';
+    this.flush();
+    this.stats.lines = this.lineNo;
+    return this.stats;
+  }
+
+  private flush(): void {
+    const open = this.open;
     if (!open) return;
     if (open.message.startsWith('Traceback')) {
       // Python says what went wrong on the last line of the traceback.
       const last = [...open.trace].reverse().find((l) => !/^\s/.test(l));
       if (last) open.message = last;
     }
-    onEvent(open);
-    open = null;
-  };
+    this.onEvent(open);
+    this.open = null;
+  }
 
-  const block = (text: string) => {
+  private block(text: string): void {
     // Stack lines continuing an event from the previous block.
     let pos = 0;
-    if (open) pos = takeTrace(text, 0);
-    CANDIDATE.lastIndex = pos;
+    if (this.open) pos = this.takeTrace(text, 0);
     let counted = 0;
-    let m: RegExpExecArray | null;
-    while ((m = CANDIDATE.exec(text))) {
-      const start = text.lastIndexOf('\n', m.index - 1) + 1;
-      let end = text.indexOf('\n', m.index);
+    for (const hit of candidates(text, pos)) {
+      if (hit < pos) continue;
+      const start = text.lastIndexOf('\n', hit - 1) + 1;
+      let end = text.indexOf('\n', hit);
       if (end < 0) end = text.length;
-      lineNo += countNewlines(text, counted, start);
+      this.lineNo += countNewlines(text, counted, start);
       counted = start;
-      const raw = text.slice(start, end);
-      const line = bodyOf(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+      const raw = utf8(text.slice(start, Math.min(end, start + MAX_LINE)));
+      const line = bodyOf(raw);
       const level = levelOf(line);
       let next = end + 1;
       if (level) {
-        flush();
+        this.flush();
         const time = timeOf(line);
+        const stats = this.stats;
         if (time) {
           if (!stats.firstTime || time < stats.firstTime) stats.firstTime = time;
           if (!stats.lastTime || time > stats.lastTime) stats.lastTime = time;
         }
         if (level === 'warn') stats.warnings++;
         else stats.errors++;
-        open = { file, line: lineNo + 1, level, text: (raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).trimEnd(), message: jsonMessage(line) ?? line.trim(), trace: [], time };
-        next = takeTrace(text, next);
-      } else flush();
-      CANDIDATE.lastIndex = Math.max(next, CANDIDATE.lastIndex);
+        this.open = { file: this.file, line: this.lineNo + 1, level, text: raw.trimEnd(), message: jsonMessage(line) ?? line.trim(), trace: [], time };
+        next = this.takeTrace(text, next);
+      } else this.flush();
+      pos = next;
       if (next > text.length) break;
     }
-    lineNo += countNewlines(text, counted, text.length) + 1;
-    // Only `open` may carry over: it could gain stack lines from the next block.
-  };
+    this.lineNo += countNewlines(text, counted, text.length) + 1;
+    // Only the open event carries over: it could gain stack lines from the next block.
+  }
 
   /** Appends the stack lines that start at `pos` to the open event; returns where they end. */
-  const takeTrace = (text: string, pos: number): number => {
-    while (open && pos < text.length) {
+  private takeTrace(text: string, pos: number): number {
+    while (this.open && pos < text.length) {
       let end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
-      const line = bodyOf(text.slice(pos, end));
+      const line = bodyOf(utf8(text.slice(pos, Math.min(end, pos + MAX_LINE))));
       if (!CONTINUATION.test(line) || line.trim() === '') {
-        flush();
+        this.flush();
         break;
       }
-      if (open.trace.length < MAX_TRACE) open.trace.push(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line.trimEnd());
+      if (this.open.trace.length < MAX_TRACE) this.open.trace.push(line.trimEnd());
       pos = end + 1;
     }
     return pos;
-  };
-
-  for await (const chunk of createReadStream(abs, { highWaterMark: MB })) {
-    const text = carry + decoder.write(chunk as Buffer);
-    const cut = text.lastIndexOf('\n');
-    if (cut < 0) {
-      // A line longer than a chunk: keep reading, but never hold more than a few chunks.
-      carry = text.length > 4 * MB ? text.slice(0, MAX_LINE) : text;
-      continue;
-    }
-    carry = text.slice(cut + 1);
-    block(text.slice(0, cut));
   }
-  const rest = carry + decoder.end();
-  if (rest.length) block(rest);
-  flush();
-  stats.lines = lineNo;
-  return stats;
+}
+
+/** Where lines worth a closer look are, in order: one position per line. */
+function candidates(text: string, from: number): number[] {
+  const hits: number[] = [];
+  if (from < text.length && KLOG_START.test(text.slice(from, from + 6))) hits.push(from);
+  for (const re of [CANDIDATE, CANDIDATE_RARE]) {
+    re.lastIndex = from;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      // A klog match starts at the newline before the line.
+      hits.push(text.charCodeAt(m.index) === 10 ? m.index + 1 : m.index);
+      const end = text.indexOf('\n', m.index + 1);
+      if (end < 0) break;
+      re.lastIndex = end;
+    }
+  }
+  return hits.length > 1 ? hits.sort((a, b) => a - b) : hits;
+}
+
+/** Scans a log file on disk. */
+export async function scanLog(abs: string, scanner: LogScanner): Promise<FileScan> {
+  for await (const chunk of createReadStream(abs, { highWaterMark: MB })) scanner.push(chunk as Buffer);
+  return scanner.end();
+}
+
+function utf8(latin1: string): string {
+  // Pure ASCII (most log lines) reads the same either way.
+  return /[^\x00-\x7f]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
 function countNewlines(text: string, from: number, to: number): number {

@@ -15,6 +15,14 @@ export interface BundleFile {
   size: number;
 }
 
+/** Receives a file's bytes as they are unpacked (to scan logs without reading them again). */
+export interface EntrySink {
+  write(chunk: Buffer): void;
+  end(): void;
+  /** How much of the file must still be written to disk once the sink has it (a log scanned in flight needs only its head). */
+  readonly keepBytes: number;
+}
+
 export interface UnpackProgress {
   /** Bytes of the input read so far, and its size. */
   read: number;
@@ -79,7 +87,7 @@ async function readHead(path: string, bytes = 8192): Promise<Buffer> {
  * only inside a fresh temp folder, under the limits, refusing anything that could write
  * outside it; a folder is read where it is.
  */
-export async function unpackBundle(input: string, limits: BundleLimits, opts: { name?: string; onProgress?: (p: UnpackProgress) => void } = {}): Promise<Unpacked> {
+export async function unpackBundle(input: string, limits: BundleLimits, opts: { name?: string; onProgress?: (p: UnpackProgress) => void; sink?: (name: string) => EntrySink | null } = {}): Promise<Unpacked> {
   const name = opts.name ?? basename(input);
   let st;
   try {
@@ -88,7 +96,7 @@ export async function unpackBundle(input: string, limits: BundleLimits, opts: { 
     throw new BundleError(`${name}: no such file or folder`, 'unreadable');
   }
   const root = await mkdtemp(join(tmpdir(), 'medic-bundle-'));
-  const u = new Unpacker(root, limits, name, st.isDirectory() ? 0 : st.size, opts.onProgress);
+  const u = new Unpacker(root, limits, name, st.isDirectory() ? 0 : st.size, opts.onProgress, opts.sink);
   const cleanup = () => rm(root, { recursive: true, force: true });
   try {
     if (st.isDirectory()) await u.walkFolder(resolve(input), '', 0);
@@ -115,6 +123,7 @@ class Unpacker {
     private readonly label: string,
     private readonly total: number,
     private readonly onProgress?: (p: UnpackProgress) => void,
+    private readonly sink?: (name: string) => EntrySink | null,
   ) {}
 
   private where(): string {
@@ -190,6 +199,7 @@ class Unpacker {
     // O_NOFOLLOW: nothing in the temp folder is a link, and nothing written may follow one.
     const out = (await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)).createWriteStream();
     let size = 0;
+    const tap = this.sink?.(name) ?? null;
     await new Promise<void>((done, fail) => {
       let failed = false;
       const stop = (err: unknown) => {
@@ -209,12 +219,17 @@ class Unpacker {
           stop(err);
           return;
         }
+        tap?.write(chunk);
+        if (tap && size - chunk.length >= tap.keepBytes) return;
         if (!out.write(chunk)) {
           source.pause();
           out.once('drain', () => source.resume());
         }
       });
-      source.once('end', () => out.end());
+      source.once('end', () => {
+        tap?.end();
+        out.end();
+      });
       source.once('error', stop);
       out.once('error', stop);
       out.once('finish', () => done());

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Document } from '@langchain/core/documents';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { z } from 'zod';
 import type { ProblemCard } from './card.js';
 import type { MedicEmbedder } from './embedders/index.js';
@@ -168,6 +167,8 @@ export async function buildIndex(
 
   // The HNSW graph is rebuilt from the stored vectors every time: cheap next to embedding.
   const all = guides.flatMap((g) => cardsByGuide.get(g.guide)!);
+  // LangChain loads only when vectors are needed: bundle analysis and most CLI verbs never touch them.
+  const [{ HNSWLib }, { Document }] = await Promise.all([import('@langchain/community/vectorstores/hnswlib'), import('@langchain/core/documents')]);
   const store = new HNSWLib(embedder, { space: 'cosine', numDimensions: dimensions });
   const vectors = all.map((c) => decode(vectorsByGuide.get(c.guide)![c.id]!));
   await store.addVectors(vectors, all.map((c) => new Document({ pageContent: c.id, metadata: { id: c.id } })));
@@ -198,12 +199,19 @@ function loadGuideFiles(indexDir: string, g: Guide): { cards: ProblemCard[]; vec
 }
 
 /** The cards and dense index as stored. */
-export async function loadIndex(indexDir: string, embedder: MedicEmbedder): Promise<{ manifest: Manifest; cards: ProblemCard[]; dense: HNSWLib }> {
+/** The cards of an index, without its vectors. */
+export function loadCards(indexDir: string): { manifest: Manifest; cards: ProblemCard[] } {
   const manifest = readManifest(indexDir);
   if (!manifest) throw new IndexError(`no index in ${indexDir}; run "medic index"`);
   const cards = Object.keys(manifest.guides)
     .sort()
     .flatMap((g) => JSON.parse(readFileSync(join(indexDir, 'guides', `${g}.cards.json`), 'utf8')) as ProblemCard[]);
+  return { manifest, cards };
+}
+
+export async function loadIndex(indexDir: string, embedder: MedicEmbedder): Promise<{ manifest: Manifest; cards: ProblemCard[]; dense: HNSWLib }> {
+  const { manifest, cards } = loadCards(indexDir);
+  const { HNSWLib } = await import('@langchain/community/vectorstores/hnswlib');
   const dense = await HNSWLib.load(join(indexDir, 'hnsw'), embedder);
   return { manifest, cards, dense };
 }

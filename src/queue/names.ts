@@ -6,3 +6,6 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}bull`;
 }
+
+/** The queues `medic worker` can consume (the outbox belongs to the bot). */
+export const WORKER_QUEUES: QueueName[] = [QUEUES.checks];

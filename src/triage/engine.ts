@@ -2,7 +2,7 @@ import type { MedicConfig } from '../config.js';
 import type { Reply } from '../chat/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
-import { buildIndex, type BuildProgress, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';
+import { buildIndex, type BuildProgress, loadCards, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
@@ -58,7 +58,13 @@ export class TriageEngine {
    */
   static async open(
     cfg: MedicConfig,
-    opts: { onNotice?: (msg: string) => void; onProgress?: (p: BuildProgress) => void; embedder?: MedicEmbedder } = {},
+    opts: {
+      onNotice?: (msg: string) => void;
+      onProgress?: (p: BuildProgress) => void;
+      embedder?: MedicEmbedder;
+      /** Without the dense model (bundle analysis): less memory and a faster start; near-ties stay in lexical order. */
+      dense?: boolean;
+    } = {},
   ): Promise<TriageEngine> {
     const embedder = opts.embedder ?? createEmbedder(cfg.embedder);
     const guides = readGuides(cfg.knowledgeDir);
@@ -69,11 +75,12 @@ export class TriageEngine {
       const r = await buildIndex(cfg.knowledgeDir, cfg.indexDir, embedder, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
       opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides in ${Date.now() - started} ms`);
     }
-    const { cards, dense } = await loadIndex(cfg.indexDir, embedder);
-    await embedder.load();
+    const useDense = opts.dense ?? true;
+    const { cards, dense } = useDense ? await loadIndex(cfg.indexDir, embedder) : { ...loadCards(cfg.indexDir), dense: null };
+    if (useDense) await embedder.load();
     const lexical = new LexicalIndex(cards);
     const systems = new SystemDetector(cards);
-    const retriever = new Retriever(cards, lexical, systems, dense, (text) => embedder.embedQuery(text));
+    const retriever = new Retriever(cards, lexical, systems, dense, useDense ? (text) => embedder.embedQuery(text) : null);
     return new TriageEngine(cards, retriever, systems);
   }
 
