@@ -66,11 +66,15 @@ const FileSchema = z
           .object({ concurrency: z.number().int().min(1).max(256).default(16), perNode: z.number().int().min(1).max(32).default(4) })
           .strict()
           .default({ concurrency: 16, perNode: 4 }),
+        bundles: z
+          .object({ concurrency: z.number().int().min(1).max(16).default(2) })
+          .strict()
+          .default({ concurrency: 2 }),
         /** How long a worker holds a job before another may take it over (stalled-job recovery). */
         lockMs: z.number().int().min(1000).max(600_000).default(30_000),
       })
       .strict()
-      .default({ checks: { concurrency: 16, perNode: 4 }, lockMs: 30_000 }),
+      .default({ checks: { concurrency: 16, perNode: 4 }, bundles: { concurrency: 2 }, lockMs: 30_000 }),
     /** Redis through Sentinel, or a Redis Cluster; otherwise REDIS_URL. */
     redis: z
       .union([

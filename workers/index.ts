@@ -6,6 +6,8 @@ import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
+import { bundlesProcessor } from './bundles.js';
+import { TriageEngine } from '../src/triage/engine.js';
 import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
@@ -30,10 +32,17 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
     maxStalledCount: 2,
   };
   const workers: Worker[] = [];
+  // The engine for bundles loads on the first bundle (without the dense model: bundles match on error lines).
+  let engine: Promise<TriageEngine> | null = null;
+  const openEngine = () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) }));
   for (const q of deps.queues) {
-    if (q !== QUEUES.checks) throw new Error(`no worker for the ${q} queue in this version`);
-    const perNode = deps.cfg.queues.checks.perNode;
-    workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
+    if (q === QUEUES.checks) {
+      const perNode = deps.cfg.queues.checks.perNode;
+      workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
+    } else if (q === QUEUES.bundles) {
+      // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
+      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, engine: openEngine }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+    } else throw new Error(`no worker for the ${q} queue in this version`);
   }
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));

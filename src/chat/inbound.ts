@@ -11,6 +11,28 @@ export interface InboundMessage {
   text: string;
   /** The message mentions Medic (or is a direct request, as in the console). */
   mentioned: boolean;
+  /** Files attached to the message. */
+  files?: ChatFile[];
+}
+
+/**
+ * A file someone uploaded, as the platform describes it. Medic downloads it only from the
+ * platform's own file host; the console names a local path instead.
+ */
+export interface ChatFile {
+  platform: InboundMessage['platform'];
+  name: string;
+  /** Bytes, as the platform reports them (checked again while downloading). */
+  size: number;
+  /** Discord attachment URL, Slack `url_private`, or a local path (console). */
+  url: string;
+}
+
+/** Where a message goes, and how to change it later: adapters implement this for commands that show progress. */
+export interface Messenger {
+  /** Posts a message in the request's channel or thread; returns its id (null if it cannot be edited). */
+  post(reply: import('./reply.js').Reply): Promise<string | null>;
+  edit(messageId: string, reply: import('./reply.js').Reply): Promise<void>;
 }
 
 export interface ChatUser {

@@ -5,7 +5,8 @@ import type { RecordStore } from '../store/records.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
-import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
+import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './inbound.js';
+import type { BundleRunner } from '../bundles/runner.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
@@ -21,6 +22,7 @@ export interface RequestOrigin {
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+const BUNDLES_PER_TEN_MINUTES = 5;
 
 /**
  * The one command router behind every front door. It knows triage, feedback, permissions
@@ -35,6 +37,7 @@ export class Router {
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
     private readonly checks: CheckRunner,
+    private readonly bundles: BundleRunner,
   ) {}
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -42,13 +45,14 @@ export class Router {
     return this.cfg.chat.channels.some((c) => c === m.channelId || c === m.channelName || `#${m.channelName}` === c);
   }
 
-  /** A message in a channel: answer error pastes in triage channels, and any mention. */
-  async onMessage(m: InboundMessage): Promise<Outcome> {
+  /** A message in a channel: answer error pastes in triage channels, and any mention; a mention with a file analyzes it. */
+  async onMessage(m: InboundMessage, messenger: Messenger | null = null): Promise<Outcome> {
     if (m.isBot) return silent('from a bot');
     if (!m.mentioned && (!this.isTriageChannel(m) || m.threadId)) return silent('not a triage channel');
     if (!(await this.store.claim(`${m.platform}:${m.channelId}:${m.messageId}`, SEEN_TTL_SECONDS))) return silent('already answered');
     const text = stripMentions(m.text);
     const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId };
+    if (m.mentioned && m.files?.length) return this.onCommand('analyze', {}, origin, { files: m.files, messenger });
     if (m.mentioned) {
       if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
       return this.triageRequest(origin, text, true);
@@ -57,16 +61,24 @@ export class Router {
     return this.triageRequest(origin, text, false);
   }
 
-  async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin): Promise<Outcome> {
+  async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin, extras: { files?: ChatFile[]; messenger?: Messenger | null } = {}): Promise<Outcome> {
     const command = COMMANDS.get(name);
     if (!command) return reply(notice(`Unknown command "${name}"`, `Commands: ${[...COMMANDS.keys()].join(', ')}.`), true);
     if (command.permission && !allowed(this.cfg, command.permission, origin.platform, origin.user)) {
       return reply(notice('Not allowed', `Only ${whoMay(this.cfg, command.permission, origin.platform)} may use /${name}.`), true);
     }
+    if (name === 'analyze') {
+      // Bundles are heavy: a few per person in ten minutes.
+      const n = await this.store.hit(`bundles:${origin.platform}:${origin.user.id}`, 600);
+      if (n > BUNDLES_PER_TEN_MINUTES) return reply(notice('One bundle at a time', `I analyze up to ${BUNDLES_PER_TEN_MINUTES} bundles per person in ten minutes. Try again a little later.`), true);
+    }
     const ctx: CommandContext = {
       cfg: this.cfg,
       store: this.store,
       checks: this.checks,
+      bundles: this.bundles,
+      files: extras.files ?? [],
+      messenger: extras.messenger ?? null,
       ...origin,
       triage: (text) => this.triageRequest(origin, text, true),
     };

@@ -42,9 +42,9 @@ export async function serve(svc: ChatServices): Promise<Serving> {
   await new Promise<void>((resolve) => http.listen(svc.cfg.server.port, resolve));
   const port = (http.address() as AddressInfo).port;
   await Promise.all([discord?.start(), slack?.start()]);
-  const deliver: Deliver = async ({ target, reply, answerId }) => {
-    if (target.platform === 'discord' && discord) await discord.post(target, reply, answerId);
-    else if (target.platform === 'slack' && slack) await slack.post(target, reply, answerId);
+  const deliver: Deliver = async ({ target, reply, answerId, edit }) => {
+    if (target.platform === 'discord' && discord) await (edit ? discord.edit(target, edit, reply) : discord.post(target, reply, answerId));
+    else if (target.platform === 'slack' && slack) await (edit ? slack.edit(target, edit, reply) : slack.post(target, reply, answerId));
     else throw new Error(`no ${target.platform} front door in this process`);
   };
   const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;

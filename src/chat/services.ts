@@ -10,6 +10,7 @@ import { TriageEngine } from '../triage/engine.js';
 import { ChatMetrics } from './metrics.js';
 import { Router } from './router.js';
 import { CheckRunner } from '../checks/runner.js';
+import { BundleRunner } from '../bundles/runner.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -46,7 +47,8 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
-  const router = new Router(cfg, engine, store, metrics, log, checks);
+  const bundles = new BundleRunner(cfg, async () => engine, redis);
+  const router = new Router(cfg, engine, store, metrics, log, checks, bundles);
   return {
     cfg,
     engine,
@@ -58,6 +60,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     mode,
     async close() {
       await checks.close();
+      await bundles.close();
       await store.close();
       log.flush();
     },

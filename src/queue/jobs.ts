@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** Where a worker's result should be posted: a chat thread, through the outbox. */
 export const ReplyTargetSchema = z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() });
+export type ReplyTarget = z.infer<typeof ReplyTargetSchema>;
 
 /**
  * A request to run a registered node's checks. It names a node and checks from medic.yaml,
@@ -25,3 +26,17 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { count: 1000, age: 24 * 3600 },
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
+
+/**
+ * A bundle to analyze: a file the bot already downloaded into the shared uploads folder.
+ * The worker reads only under that folder; progress edits the message `progressMessage`.
+ */
+export const BundleJobSchema = z
+  .object({
+    upload: z.string().regex(/^[\w-]+\/[\w.-]+$/, 'an upload id and file name'),
+    name: z.string().min(1).max(255),
+    replyTo: ReplyTargetSchema,
+    progressMessage: z.string().nullable(),
+  })
+  .strict();
+export type BundleJob = z.infer<typeof BundleJobSchema>;

@@ -30,6 +30,8 @@ export const OutboxJobSchema = z.object({
   target: z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() }),
   reply: ReplySchema,
   answerId: z.string().optional(),
+  /** Edit this earlier message (progress) instead of posting a new one. */
+  edit: z.string().optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
 

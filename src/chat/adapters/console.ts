@@ -1,6 +1,9 @@
 import { createInterface } from 'node:readline';
-import type { Outcome } from '../inbound.js';
-import type { ActionId } from '../reply.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Messenger, Outcome } from '../inbound.js';
+import { COMMANDS } from '../commands/index.js';
+import type { ActionId, Reply } from '../reply.js';
 import { renderText } from '../render/text.js';
 import type { RequestOrigin } from '../router.js';
 import type { ChatServices } from '../services.js';
@@ -21,7 +24,27 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
   let buffer: string[] = [];
   let seq = 0;
 
-  out('Medic console. Paste an error and end it with an empty line; type a number to press a button; Ctrl-D quits.');
+  out('Medic console. Paste an error and end it with an empty line; type a number to press a button; /analyze PATH reads a bundle; Ctrl-D quits.');
+  const reportsDir = join(svc.cfg.dataDir, 'reports');
+  const saveAttachments = (reply: Reply) => {
+    for (const a of reply.attachments) {
+      if (a.content === undefined) continue;
+      mkdirSync(reportsDir, { recursive: true });
+      const file = join(reportsDir, a.name.replace(/[^\w.-]+/g, '_'));
+      writeFileSync(file, a.content);
+      out(`Attached ${a.name}: saved to ${file}`);
+    }
+  };
+  let posted = 0;
+  const messenger: Messenger = {
+    async post(reply) {
+      out(`${reply.title}: ${reply.summary}`);
+      return String(++posted);
+    },
+    async edit(_id, reply) {
+      out(`  ... ${reply.summary}`);
+    },
+  };
   const show = (o: Outcome) => {
     if (o.kind === 'silent') {
       out(`(no answer: ${o.reason})`);
@@ -29,6 +52,7 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
     }
     out('');
     out(renderText(o.reply));
+    saveAttachments(o.reply);
     out('');
     const choices = o.reply.choices?.options.map((opt) => ({ id: o.reply.choices!.id, value: opt.value })) ?? [];
     // Buttons carry no value: the answer record says what they refer to.
@@ -50,13 +74,21 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
       show(await svc.router.onAction(chosen.id, p.answerId, origin, chosen.value));
       return;
     }
+    const command = /^\/(\w+)\s*([\s\S]*)$/.exec(text.trim());
+    if (command) {
+      const [, name, rest] = command;
+      const first = COMMANDS.get(name!)?.options[0]?.name ?? 'text';
+      show(await svc.router.onCommand(name!, rest ? { [first]: rest } : {}, origin, { messenger }));
+      return;
+    }
     show(await svc.router.onMessage({ platform: 'console', channelId: 'console', channelName: null, messageId: String(++seq), threadId: null, user: origin.user, isBot: false, text, mentioned: true }));
   };
 
   // Lines are handled one paste at a time, in order, even when they arrive all at once.
   let chain = Promise.resolve();
   for await (const line of rl) {
-    if (line.trim() === '' || (buffer.length === 0 && /^\s*\d{1,2}\s*$/.test(line))) {
+    // A number (a button) or a /command is complete on its own line.
+    if (line.trim() === '' || (buffer.length === 0 && /^\s*(?:\d{1,2}|\/\w+.*)\s*$/.test(line))) {
       if (line.trim() !== '') buffer.push(line);
       const text = buffer.join('\n');
       buffer = [];

@@ -18,7 +18,7 @@ import {
 } from 'discord.js';
 import type { ActionId, Reply } from '../reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import type { ChatUser, InboundMessage, Messenger, Outcome } from '../inbound.js';
 import { parseCustomId, renderDiscord } from '../render/discord.js';
 import type { RequestOrigin } from '../router.js';
 import type { ChatServices } from '../services.js';
@@ -71,11 +71,26 @@ export class DiscordFrontDoor {
     await this.client.destroy();
   }
 
-  /** Posts a reply in a channel or thread (the outbox uses this). */
-  async post(target: DiscordTarget, reply: Reply, answerId?: string): Promise<void> {
+  /** Posts a reply in a channel or thread (the outbox uses this); returns the last message's id. */
+  async post(target: DiscordTarget, reply: Reply, answerId?: string): Promise<string | null> {
     const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);
     if (!channel || !channel.isSendable()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot receive messages`);
-    for (const m of renderDiscord(reply, answerId)) await channel.send(m);
+    let id: string | null = null;
+    for (const m of renderDiscord(reply, answerId)) id = (await channel.send(m)).id;
+    return id;
+  }
+
+  /** Replaces an earlier message of Medic's (progress). */
+  async edit(target: DiscordTarget, messageId: string, reply: Reply): Promise<void> {
+    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);
+    if (!channel || !channel.isTextBased()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot be read`);
+    const [first] = renderDiscord(reply);
+    await channel.messages.edit(messageId, { content: first?.content ?? reply.title, allowedMentions: { parse: [] } });
+  }
+
+  /** Posting and editing in one channel or thread, for commands that show progress. */
+  messenger(target: DiscordTarget): Messenger {
+    return { post: (reply) => this.post(target, reply), edit: (id, reply) => this.edit(target, id, reply) };
   }
 
   private user(member: GuildMember | null | undefined, id: string, name: string): ChatUser {
@@ -98,12 +113,25 @@ export class DiscordFrontDoor {
       isBot: message.author.bot,
       text: message.content,
       mentioned: this.client.user ? message.mentions.users.has(this.client.user.id) : false,
+      files: [...message.attachments.values()].map((a) => ({ platform: 'discord' as const, name: a.name, size: a.size, url: a.url })),
     };
-    const outcome = await this.svc.router.onMessage(inbound);
+    let target: TextBasedChannel = channel;
+    let messenger: Messenger | null = null;
+    if (inbound.mentioned && inbound.files?.length) {
+      // A bundle gets its thread first: progress and the report go there.
+      if (!inThread && message.inGuild()) {
+        try {
+          target = await message.startThread({ name: threadName(`Bundle ${inbound.files[0]!.name}`), autoArchiveDuration: 1440 });
+        } catch (err) {
+          this.svc.log.warn({ err }, 'could not start a thread; answering in the channel');
+        }
+      }
+      messenger = this.messenger({ channelId: inbound.channelId, threadId: target.id === inbound.channelId ? null : target.id });
+    }
+    const outcome = await this.svc.router.onMessage(inbound, messenger);
     if (outcome.kind === 'silent') return;
     const payloads = renderDiscord(outcome.reply, outcome.answerId);
-    let target: TextBasedChannel = channel;
-    if (!inThread && message.inGuild()) {
+    if (!inThread && message.inGuild() && target === channel) {
       try {
         target = await message.startThread({ name: threadName(outcome.reply.title), autoArchiveDuration: 1440 });
       } catch (err) {
@@ -139,7 +167,20 @@ export class DiscordFrontDoor {
   }
 
   private async onInteraction(i: Interaction): Promise<void> {
-    if (i.isChatInputCommand()) return this.answer(i, await this.svc.router.onCommand(i.commandName, optionsOf(i), this.origin(i)));
+    if (i.isChatInputCommand()) {
+      const origin = this.origin(i);
+      const files = i.options.data.flatMap((o) => (o.attachment ? [{ platform: 'discord' as const, name: o.attachment.name, size: o.attachment.size, url: o.attachment.url }] : []));
+      // Slow commands (a bundle) answer at once, then work: Discord waits three seconds at most.
+      const slow = files.length > 0;
+      if (slow) await i.deferReply({ flags: MessageFlags.Ephemeral });
+      const outcome = await this.svc.router.onCommand(i.commandName, optionsOf(i), origin, { files, messenger: this.messenger({ channelId: origin.channelId, threadId: origin.threadId }) });
+      if (!slow) return this.answer(i, outcome);
+      if (outcome.kind === 'silent') return void (await this.send(() => i.editReply({ content: 'Done.' })));
+      if (outcome.ephemeral) return void (await this.send(() => i.editReply({ content: `**${outcome.reply.title}**\n${outcome.reply.summary}`.slice(0, 2000), allowedMentions: { parse: [] } })));
+      await this.send(() => i.editReply({ content: 'Done: the report is below.' }));
+      await this.send(() => this.post({ channelId: origin.channelId, threadId: origin.threadId }, outcome.reply, outcome.answerId));
+      return;
+    }
     if (i.isMessageContextMenuCommand()) {
       return this.answer(i, await this.svc.router.onCommand('triage', { text: i.targetMessage.content }, this.origin(i)));
     }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
 import type { ActionId, Reply } from '../reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { InboundMessage, Outcome } from '../inbound.js';
+import type { InboundMessage, Messenger, Outcome } from '../inbound.js';
 import { renderSlack } from '../render/slack.js';
 import type { RequestOrigin } from '../router.js';
 import type { ChatServices } from '../services.js';
@@ -65,10 +65,27 @@ export class SlackFrontDoor {
     if (this.opts.appToken) await this.app.stop();
   }
 
-  /** Posts a reply in a channel or thread (the outbox uses this). */
-  async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string): Promise<void> {
+  /** Posts a reply in a channel or thread (the outbox uses this), then its attachments; returns the message's ts. */
+  async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, client: WebClient = this.app.client): Promise<string | null> {
     const { text, blocks } = renderSlack(reply, answerId);
-    await this.app.client.chat.postMessage({ channel: target.channelId, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+    const r = await client.chat.postMessage({ channel: target.channelId, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+    const ts = (r.ts as string | undefined) ?? null;
+    const thread = target.threadId ?? ts;
+    for (const a of reply.attachments) {
+      const file = a.content !== undefined ? Buffer.from(a.content, 'utf8') : a.path!;
+      await client.filesUploadV2(thread ? { channel_id: target.channelId, thread_ts: thread, filename: a.name, file } : { channel_id: target.channelId, filename: a.name, file });
+    }
+    return ts;
+  }
+
+  /** Replaces an earlier message of Medic's (progress). */
+  async edit(target: { channelId: string }, ts: string, reply: Reply): Promise<void> {
+    const { text, blocks } = renderSlack(reply);
+    await this.app.client.chat.update({ channel: target.channelId, ts, text, blocks });
+  }
+
+  private messenger(target: { channelId: string; threadId: string | null }): Messenger {
+    return { post: (reply) => this.post(target, reply), edit: (ts, reply) => this.edit(target, ts, reply) };
   }
 
   private async channelName(client: WebClient, id: string): Promise<string | null> {
@@ -112,7 +129,7 @@ export class SlackFrontDoor {
       if (outcome.ephemeral) {
         await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text, blocks, ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}) });
       } else {
-        await client.chat.postMessage({ channel: origin.channelId, text, blocks, ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}), unfurl_links: false });
+        await this.post({ channelId: origin.channelId, threadId: origin.threadTs }, outcome.reply, outcome.answerId, client);
       }
       this.svc.metrics.replies.inc({ platform: 'slack', result: 'ok' });
     } catch (err) {
@@ -123,8 +140,8 @@ export class SlackFrontDoor {
 
   private wire(): void {
     this.app.message(async ({ message, client }) => {
-      const m = message as { subtype?: string; bot_id?: string; user?: string; text?: string; ts: string; thread_ts?: string; channel: string };
-      if (m.subtype && m.subtype !== 'thread_broadcast') return;
+      const m = message as { subtype?: string; bot_id?: string; user?: string; text?: string; ts: string; thread_ts?: string; channel: string; files?: Array<{ name?: string; size?: number; url_private?: string; url_private_download?: string }> };
+      if (m.subtype && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share') return;
       const text = m.text ?? '';
       const mentioned = this.botUserId ? text.includes(`<@${this.botUserId}>`) : false;
       const inbound: InboundMessage = {
@@ -137,8 +154,9 @@ export class SlackFrontDoor {
         isBot: Boolean(m.bot_id) || m.user === this.botUserId,
         text,
         mentioned,
+        files: (m.files ?? []).filter((f) => f.url_private_download ?? f.url_private).map((f) => ({ platform: 'slack' as const, name: f.name ?? 'upload', size: f.size ?? 0, url: (f.url_private_download ?? f.url_private)! })),
       };
-      const outcome = await this.svc.router.onMessage(inbound);
+      const outcome = await this.svc.router.onMessage(inbound, this.messenger({ channelId: m.channel, threadId: m.thread_ts ?? m.ts }));
       await this.deliver(client, { channelId: m.channel, threadTs: m.thread_ts ?? m.ts, userId: inbound.user.id }, outcome);
     });
 

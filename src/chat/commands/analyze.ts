@@ -1,8 +1,24 @@
-import { pending } from './pending.js';
+import { basename } from 'node:path';
+import type { ChatCommand } from './command.js';
+import { notice } from '../reply.js';
+import type { ChatFile } from '../inbound.js';
 
-export const analyze = pending(
-  'analyze',
-  'Analyze a diagnostic bundle',
-  [{ name: 'bundle', description: 'The bundle (.tar.gz, .zip, .log)', type: 'attachment', required: true }],
-  'Bundle analysis',
-);
+/** Analyzes an uploaded diagnostic bundle: progress in one edited message, then the report. */
+export const analyze: ChatCommand = {
+  name: 'analyze',
+  description: 'Analyze a diagnostic bundle (.tar.gz, .zip, .gz, .log)',
+  options: [{ name: 'bundle', description: 'The bundle (.tar.gz, .tgz, .zip, .gz, .log)', type: 'attachment', required: true }],
+  async run(ctx, args) {
+    // The console is local: it names a path on this machine.
+    const local: ChatFile | null = ctx.platform === 'console' && args.bundle?.trim() ? { platform: 'console', name: basename(args.bundle.trim()), size: 0, url: args.bundle.trim() } : null;
+    const file = ctx.files[0] ?? local;
+    if (!file) {
+      const how = ctx.platform === 'slack' ? 'Upload the bundle in the channel and mention Medic in the same message.' : ctx.platform === 'console' ? 'Type /analyze PATH.' : 'Use /analyze with the bundle attached, or mention Medic in a message with the file.';
+      return { kind: 'reply', ephemeral: true, reply: notice('Attach a bundle to analyze', how) };
+    }
+    if (!ctx.messenger) return { kind: 'reply', ephemeral: true, reply: notice('Cannot show progress here', 'Run /analyze in a channel or thread.') };
+    const reply = await ctx.bundles.run(file, { platform: ctx.platform, channelId: ctx.channelId, threadId: ctx.threadId }, ctx.messenger);
+    if (reply) return { kind: 'reply', ephemeral: false, reply };
+    return { kind: 'reply', ephemeral: true, reply: notice(`Analyzing ${file.name}`, 'Progress and the report will be posted here.') };
+  },
+};

@@ -1,7 +1,8 @@
 import type { MedicConfig, Permission } from '../../config.js';
 import type { RecordStore } from '../../store/records.js';
 import type { CheckRunner } from '../../checks/runner.js';
-import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from '../inbound.js';
+import type { BundleRunner } from '../../bundles/runner.js';
 
 export interface CommandOption {
   name: string;
@@ -19,6 +20,11 @@ export interface CommandContext {
   channelId: string;
   threadId: string | null;
   checks: CheckRunner;
+  bundles: BundleRunner;
+  /** Files that came with the request. */
+  files: ChatFile[];
+  /** Posts and edits messages where the request came from (progress); absent where that is impossible. */
+  messenger: Messenger | null;
   /** Triage text as a request (a mention or /triage): answers even when abstaining. */
   triage(text: string): Promise<Outcome>;
 }

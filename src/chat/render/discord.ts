@@ -46,5 +46,8 @@ export function renderDiscord(reply: Reply, answerId?: string): MessageCreateOpt
   }
   const last = messages[messages.length - 1];
   if (last && rows.length) last.components = rows;
+  if (last && reply.attachments.length) {
+    last.files = reply.attachments.map((a) => ({ attachment: a.content !== undefined ? Buffer.from(a.content, 'utf8') : a.path!, name: a.name }));
+  }
   return messages;
 }

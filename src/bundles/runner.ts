@@ -1,0 +1,141 @@
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { MedicConfig } from '../config.js';
+import type { ChatFile, Messenger } from '../chat/inbound.js';
+import { notice, type Reply } from '../chat/reply.js';
+import type { ReplyTarget } from '../queue/jobs.js';
+import { Producer } from '../queue/producer.js';
+import type { RedisClient } from '../store/redis.js';
+import type { TriageEngine } from '../triage/engine.js';
+import { analyzeBundle, type AnalyzeProgress } from './analyze.js';
+import { checkUploadSize, downloadUpload } from './download.js';
+import { BundleError, formatBytes } from './limits.js';
+import { reportReply } from './report.js';
+
+/** Chat edits are rate-limited: progress is shown at most this often. */
+const PROGRESS_EVERY_MS = 2000;
+
+/** The message a bundle request shows while it works, edited as stages complete. */
+export function progressReply(name: string, stage: string): Reply {
+  return notice(`Analyzing ${name}`, stage);
+}
+
+export function describeProgress(p: AnalyzeProgress): string {
+  if (p.stage === 'unpacking') return `Unpacking and scanning: ${p.files} files, ${formatBytes(p.unpacked)} so far.`;
+  if (p.stage === 'scanning') return `Scanning logs: ${p.done}/${p.total} files.`;
+  return `Matching findings to the guides: ${p.done}/${p.total}.`;
+}
+
+/** The reply when a bundle is refused or unreadable: what was wrong, and what to do. */
+export function refusalReply(name: string, err: BundleError): Reply {
+  return notice(`Could not analyze ${name}`, `${err.message.replace(/^[^:]+: /, '')}. Nothing from it was kept.`);
+}
+
+/** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
+export class Throttle<T> {
+  private last = 0;
+  private pending: T | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ms: number,
+    private readonly fn: (value: T) => Promise<void>,
+  ) {}
+
+  push(value: T): void {
+    this.pending = value;
+    const wait = this.last + this.ms - Date.now();
+    if (wait <= 0) this.send();
+    else this.timer ??= setTimeout(() => this.send(), wait);
+  }
+
+  private send(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending === null) return;
+    const v = this.pending;
+    this.pending = null;
+    this.last = Date.now();
+    this.chain = this.chain.then(() => this.fn(v)).catch(() => {});
+  }
+
+  /** Drops what is pending and waits for what was sent. */
+  async settle(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+    await this.chain;
+  }
+}
+
+/**
+ * Runs bundle analysis for chat: downloads the upload from its platform, then analyzes it on
+ * the `bundles` queue when Redis is there (the report reaches the thread through the outbox),
+ * or in process on the embedded defaults. Progress edits one message.
+ */
+export class BundleRunner {
+  private readonly producer: Producer | null;
+
+  constructor(
+    private readonly cfg: MedicConfig,
+    private readonly engine: () => Promise<TriageEngine>,
+    redis: RedisClient | null,
+  ) {
+    this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
+  }
+
+  get uploads(): string {
+    return join(this.cfg.dataDir, 'uploads');
+  }
+
+  /** The report now (inline), or null when it will arrive through the outbox. */
+  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger): Promise<Reply | null> {
+    try {
+      if (file.platform !== 'console') checkUploadSize(file, this.cfg.bundles.maxDownloadMB);
+    } catch (err) {
+      if (err instanceof BundleError) return refusalReply(file.name, err);
+      throw err;
+    }
+    const ack = await messenger.post(progressReply(file.name, file.platform === 'console' ? 'Unpacking.' : `Downloading ${formatBytes(file.size)}.`));
+    const show = new Throttle<string>(PROGRESS_EVERY_MS, async (stage) => {
+      if (ack) await messenger.edit(ack, progressReply(file.name, stage));
+    });
+    let upload: string | null = null;
+    try {
+      let path = file.url;
+      if (file.platform !== 'console') {
+        upload = await downloadUpload(file, {
+          maxMB: this.cfg.bundles.maxDownloadMB,
+          dir: this.uploads,
+          ...(this.cfg.slack?.botToken ? { slackToken: this.cfg.slack.botToken } : {}),
+          extraHosts: { discord: this.cfg.discord?.apiUrl, slack: this.cfg.slack?.apiUrl },
+          onProgress: (bytes, total) => show.push(`Downloading: ${formatBytes(bytes)} of ${formatBytes(total)}.`),
+        });
+        path = join(this.uploads, upload);
+      }
+      if (this.producer && upload) {
+        await show.settle();
+        await this.producer.enqueueBundle({ upload, name: file.name, replyTo: target, progressMessage: ack });
+        if (ack) await messenger.edit(ack, progressReply(file.name, 'Queued for a worker.'));
+        upload = null; // the worker owns it now
+        return null;
+      }
+      const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
+      await show.settle();
+      if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
+      return reportReply(report);
+    } catch (err) {
+      await show.settle();
+      if (!(err instanceof BundleError)) throw err;
+      if (ack) await messenger.edit(ack, progressReply(file.name, 'Refused.'));
+      return refusalReply(file.name, err);
+    } finally {
+      if (upload) await rm(dirname(join(this.uploads, upload)), { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.close();
+  }
+}

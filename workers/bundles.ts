@@ -1,0 +1,51 @@
+import { rm } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { MedicConfig } from '../src/config.js';
+import { analyzeBundle } from '../src/bundles/analyze.js';
+import { BundleError } from '../src/bundles/limits.js';
+import { reportReply } from '../src/bundles/report.js';
+import { describeProgress, progressReply, refusalReply, Throttle } from '../src/bundles/runner.js';
+import { BundleJobSchema } from '../src/queue/jobs.js';
+import type { Outbox } from '../src/queue/outbox.js';
+import type { TriageEngine } from '../src/triage/engine.js';
+
+/**
+ * The `bundles` processor: analyze an upload the bot downloaded, show progress by editing the
+ * request's message, and post the report (top findings, full Markdown attached) to the thread.
+ * A refused bundle is an answer, not a failure; the upload is removed once the job is settled.
+ */
+export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; engine: () => Promise<TriageEngine> }) {
+  const uploads = resolve(deps.cfg.dataDir, 'uploads');
+  return async (job: Job): Promise<{ findings: number } | { refused: string }> => {
+    const parsed = BundleJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid bundles job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const data = parsed.data;
+    const path = resolve(uploads, data.upload);
+    if (!path.startsWith(uploads + sep)) throw new UnrecoverableError('the upload is outside the uploads folder');
+    const target = data.replyTo;
+    const show = new Throttle<string>(2000, async (stage) => {
+      if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, stage), edit: data.progressMessage });
+    });
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let settled = false;
+    try {
+      const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: data.name, onProgress: (p) => show.push(describeProgress(p)) });
+      await show.settle();
+      await deps.outbox.put({ target, reply: reportReply(report) });
+      if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, `Done: ${report.findings.length} findings.`), edit: data.progressMessage });
+      settled = true;
+      return { findings: report.findings.length };
+    } catch (err) {
+      await show.settle();
+      if (!(err instanceof BundleError)) throw err;
+      await deps.outbox.put({ target, reply: refusalReply(data.name, err) });
+      if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, 'Refused.'), edit: data.progressMessage });
+      settled = true;
+      return { refused: err.message };
+    } finally {
+      // Kept for a retry after a crash; removed once answered or out of attempts.
+      if (settled || last) await rm(dirname(path), { recursive: true, force: true });
+    }
+  };
+}
