@@ -4,6 +4,8 @@ import { FakeDiscord, type RestCall } from './fakes/discord.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { startRedis, type TestRedis } from './redis.js';
 import { Redis } from 'ioredis';
 import { Outbox } from '../src/queue/outbox.js';
@@ -48,6 +50,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     writeFileSync(
       config,
       `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
+        `bundles: { maxDownloadMB: 1 }\n` +
         `nodes:\n  - { name: lloom-lab, system: lloom, host: 127.0.0.1 }\n`,
     );
     env = {
@@ -266,5 +269,40 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     assert.deepEqual(health, { status: 'ok', store: 'redis', discord: 'ready', slack: 'off' });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
     assert.match(metrics, /medic_triage_total\{platform="discord",outcome="answer"\} \d+/);
+  });
+
+  it('analyzes a bundle uploaded with a mention: a thread, progress by edits, then the report with its Markdown attached', async () => {
+    const dir = tempDir();
+    const bundles = await makeBundles(dir);
+    const id = fake.sendMessage({ channel: 'troubleshooting', content: `<@${fake.bot.id}> here is the diagnose output`, mentionBot: true, attachments: [{ filename: 'diagnostic-bundle.tar.gz', data: readFileSync(bundles.lloom) }] });
+    const created = await fake.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/messages/${id}/threads`));
+    assert.equal((created.body as { name: string }).name, 'Bundle diagnostic-bundle.tar.gz');
+    const start = fake.calls.indexOf(created);
+    const ack = await fake.waitFor((c) => fake.calls.indexOf(c) > start && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+    assert.match((ack.body as Posted).content, /Analyzing diagnostic-bundle\.tar\.gz/);
+    const threadId = ack.path.split('/')[2]!;
+    const report = await fake.waitFor((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages` && c.files.length > 0, 90_000);
+    // The summary may take more than one message; the file comes with the last.
+    const posts = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages` && fake.calls.indexOf(c) > fake.calls.indexOf(ack));
+    const text = posts.map((c) => (c.body as Posted).content).join('\n');
+    assert.match(text, /^\*\*Bundle diagnostic-bundle\.tar\.gz: \d+ failures/);
+    assert.match(text, /LMStudio connection failed/);
+    for (const p of posts) assert.deepEqual((p.body as Posted).allowed_mentions, { parse: [] });
+    assert.equal(report.files[0]!.name, 'diagnostic-bundle.tar.gz-report.md');
+    assert.match(report.files[0]!.content, /^# Bundle report: diagnostic-bundle\.tar\.gz/);
+    const edits = fake.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${threadId}/messages/`));
+    assert.ok(edits.length >= 1, 'progress was never shown');
+    const done = await fake.waitFor((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${threadId}/messages/`) && /Done: \d+ findings/.test((c.body as Posted).content));
+    assert.ok(done);
+    assert.equal(fake.downloads.length, 1, 'downloaded once, from the platform host');
+    for (const c of CANARIES) assert.ok(!JSON.stringify(fake.calls.map((x) => [x.body, x.files])).includes(c), `canary ${c} reached Discord`);
+  });
+
+  it('refuses an upload over bundles.maxDownloadMB before downloading it', async () => {
+    const before = fake.downloads.length;
+    fake.sendSlashWithFile({ channelId: fake.channels.troubleshooting.id, name: 'analyze', option: 'bundle', upload: { filename: 'huge.tar.gz', data: Buffer.from('x'), size: 5 * 1024 * 1024 } });
+    const answer = await fake.waitFor((c) => c.method === 'PATCH' && /\/messages\/@original$/.test(c.path) && /huge\.tar\.gz/.test((c.body as Posted).content ?? ''));
+    assert.match((answer.body as Posted).content, /over the 1 MB limit for uploads \(bundles\.maxDownloadMB\)/);
+    assert.equal(fake.downloads.length, before);
   });
 });

@@ -89,12 +89,12 @@ export class BundleRunner {
     return join(this.cfg.dataDir, 'uploads');
   }
 
-  /** The report now (inline), or null when it will arrive through the outbox. */
-  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger): Promise<Reply | null> {
+  /** The report now (inline), a refusal, or null when the report will arrive through the outbox. */
+  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger): Promise<{ reply: Reply; refused: boolean } | null> {
     try {
       if (file.platform !== 'console') checkUploadSize(file, this.cfg.bundles.maxDownloadMB);
     } catch (err) {
-      if (err instanceof BundleError) return refusalReply(file.name, err);
+      if (err instanceof BundleError) return { reply: refusalReply(file.name, err), refused: true };
       throw err;
     }
     const ack = await messenger.post(progressReply(file.name, file.platform === 'console' ? 'Unpacking.' : `Downloading ${formatBytes(file.size)}.`));
@@ -124,12 +124,12 @@ export class BundleRunner {
       const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
       if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
-      return reportReply(report);
+      return { reply: reportReply(report), refused: false };
     } catch (err) {
       await show.settle();
       if (!(err instanceof BundleError)) throw err;
       if (ack) await messenger.edit(ack, progressReply(file.name, 'Refused.'));
-      return refusalReply(file.name, err);
+      return { reply: refusalReply(file.name, err), refused: true };
     } finally {
       if (upload) await rm(dirname(join(this.uploads, upload)), { recursive: true, force: true });
     }

@@ -30,6 +30,8 @@ export interface ChatFile {
 
 /** Where a message goes, and how to change it later: adapters implement this for commands that show progress. */
 export interface Messenger {
+  /** Where it posts: results that arrive later go there too. */
+  readonly target: { channelId: string; threadId: string | null };
   /** Posts a message in the request's channel or thread; returns its id (null if it cannot be edited). */
   post(reply: import('./reply.js').Reply): Promise<string | null>;
   edit(messageId: string, reply: import('./reply.js').Reply): Promise<void>;

@@ -6,6 +6,16 @@ export interface RestCall {
   method: string;
   path: string;
   body: any;
+  /** Files sent with a multipart request. */
+  files: Array<{ name: string; content: string }>;
+}
+
+/** A file a user uploads with a message or a slash command. */
+export interface FakeUpload {
+  filename: string;
+  data: Buffer;
+  /** What Discord reports; defaults to the real size. */
+  size?: number;
 }
 
 let nextId = 1_000_000_000_000_000n;
@@ -32,6 +42,9 @@ export class FakeDiscord {
   private seq = 0;
   private waiters: Array<{ test: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
   private readonly threads = new Map<string, unknown>();
+  /** Uploaded files served at /attachments/... (Discord's CDN stand-in). */
+  private readonly uploads = new Map<string, Buffer>();
+  readonly downloads: string[] = [];
   port = 0;
 
   get apiUrl(): string {
@@ -40,6 +53,12 @@ export class FakeDiscord {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
+      const file = req.method === 'GET' && req.url ? this.uploads.get(req.url) : undefined;
+      if (file) {
+        this.downloads.push(req.url!);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length }).end(file);
+        return;
+      }
       void this.rest(req).then(
         ({ status, body }) => {
           if (body === undefined) res.writeHead(status).end();
@@ -80,8 +99,17 @@ export class FakeDiscord {
     for (const s of this.sockets) s.send(payload);
   }
 
+  /** Serves an upload from the fake CDN; returns Discord's attachment object for it. */
+  private attachment(u: FakeUpload): Record<string, unknown> {
+    const id = snowflake();
+    const path = `/attachments/${id}/${u.filename}`;
+    this.uploads.set(path, u.data);
+    const url = `http://127.0.0.1:${this.port}${path}`;
+    return { id, filename: u.filename, size: u.size ?? u.data.length, url, proxy_url: url, content_type: 'application/gzip' };
+  }
+
   /** A user posts a message; returns its id. */
-  sendMessage(o: { channel: keyof FakeDiscord['channels'] | string; content: string; bot?: boolean; roles?: string[]; mentionBot?: boolean; userId?: string }): string {
+  sendMessage(o: { channel: keyof FakeDiscord['channels'] | string; content: string; bot?: boolean; roles?: string[]; mentionBot?: boolean; userId?: string; attachments?: FakeUpload[] }): string {
     const id = snowflake();
     const channelId = o.channel in this.channels ? this.channels[o.channel as keyof FakeDiscord['channels']].id : o.channel;
     const author = { id: o.userId ?? '4242', username: o.bot ? 'otherbot' : 'alice', discriminator: '0', bot: Boolean(o.bot), global_name: null, avatar: null };
@@ -98,7 +126,7 @@ export class FakeDiscord {
       mention_everyone: false,
       mentions: o.mentionBot ? [this.bot] : [],
       mention_roles: [],
-      attachments: [],
+      attachments: (o.attachments ?? []).map((u) => this.attachment(u)),
       embeds: [],
       pinned: false,
       type: 0,
@@ -106,6 +134,15 @@ export class FakeDiscord {
       components: [],
     });
     return id;
+  }
+
+  /** A user runs a slash command with one file option. */
+  sendSlashWithFile(o: { channelId: string; name: string; option: string; upload: FakeUpload }): string {
+    const a = this.attachment(o.upload);
+    return this.interaction(2, o.channelId, [], {
+      channel: { id: o.channelId, type: 0, guild_id: this.guildId, name: 'troubleshooting' },
+      data: { id: snowflake(), name: o.name, type: 1, options: [{ name: o.option, type: 11, value: a.id }], resolved: { attachments: { [a.id as string]: a } } },
+    });
   }
 
   /** A user runs a slash command with string options in a channel. */
@@ -239,15 +276,17 @@ export class FakeDiscord {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname.replace(/^\/api(\/v\d+)?/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, '');
     let body: unknown = null;
+    const files: RestCall['files'] = [];
     const type = req.headers['content-type'] ?? '';
     if (type.includes('application/json') && text) body = JSON.parse(text);
     else if (type.includes('multipart/form-data')) {
       const m = /name="payload_json"[^\n]*\r?\n\r?\n([\s\S]*?)\r?\n--/.exec(text);
       body = m ? JSON.parse(m[1]!) : text;
+      for (const f of text.matchAll(/filename="([^"]+)"[^\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n--/g)) files.push({ name: f[1]!, content: f[2]! });
     }
-    const call: RestCall = { method: req.method ?? 'GET', path, body };
+    const call: RestCall = { method: req.method ?? 'GET', path, body, files };
     this.calls.push(call);
     this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
     const message = (channelId: string, b: any) => ({
@@ -279,6 +318,7 @@ export class FakeDiscord {
       return { status: 201, body: thread };
     }
     if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: message(m[1]!, body) };
+    if (req.method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) return { status: 200, body: { ...message(m[1]!, body), id: m[2] } };
     if (req.method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
       const thread = this.threads.get(m[1]!);
       const channel = Object.values(this.channels).find((c) => c.id === m![1]);

@@ -37,6 +37,7 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
   };
   let posted = 0;
   const messenger: Messenger = {
+    target: { channelId: 'console', threadId: null },
     async post(reply) {
       out(`${reply.title}: ${reply.summary}`);
       return String(++posted);

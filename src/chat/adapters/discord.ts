@@ -90,7 +90,7 @@ export class DiscordFrontDoor {
 
   /** Posting and editing in one channel or thread, for commands that show progress. */
   messenger(target: DiscordTarget): Messenger {
-    return { post: (reply) => this.post(target, reply), edit: (id, reply) => this.edit(target, id, reply) };
+    return { target, post: (reply) => this.post(target, reply), edit: (id, reply) => this.edit(target, id, reply) };
   }
 
   private user(member: GuildMember | null | undefined, id: string, name: string): ChatUser {
@@ -175,7 +175,7 @@ export class DiscordFrontDoor {
       if (slow) await i.deferReply({ flags: MessageFlags.Ephemeral });
       const outcome = await this.svc.router.onCommand(i.commandName, optionsOf(i), origin, { files, messenger: this.messenger({ channelId: origin.channelId, threadId: origin.threadId }) });
       if (!slow) return this.answer(i, outcome);
-      if (outcome.kind === 'silent') return void (await this.send(() => i.editReply({ content: 'Done.' })));
+      if (outcome.kind === 'silent') return void (await this.send(() => i.editReply({ content: 'Working on it: progress and the report are posted in this channel.' })));
       if (outcome.ephemeral) return void (await this.send(() => i.editReply({ content: `**${outcome.reply.title}**\n${outcome.reply.summary}`.slice(0, 2000), allowedMentions: { parse: [] } })));
       await this.send(() => i.editReply({ content: 'Done: the report is below.' }));
       await this.send(() => this.post({ channelId: origin.channelId, threadId: origin.threadId }, outcome.reply, outcome.answerId));

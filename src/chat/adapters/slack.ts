@@ -85,7 +85,7 @@ export class SlackFrontDoor {
   }
 
   private messenger(target: { channelId: string; threadId: string | null }): Messenger {
-    return { post: (reply) => this.post(target, reply), edit: (ts, reply) => this.edit(target, ts, reply) };
+    return { target, post: (reply) => this.post(target, reply), edit: (ts, reply) => this.edit(target, ts, reply) };
   }
 
   private async channelName(client: WebClient, id: string): Promise<string | null> {

@@ -17,8 +17,9 @@ export const analyze: ChatCommand = {
       return { kind: 'reply', ephemeral: true, reply: notice('Attach a bundle to analyze', how) };
     }
     if (!ctx.messenger) return { kind: 'reply', ephemeral: true, reply: notice('Cannot show progress here', 'Run /analyze in a channel or thread.') };
-    const reply = await ctx.bundles.run(file, { platform: ctx.platform, channelId: ctx.channelId, threadId: ctx.threadId }, ctx.messenger);
-    if (reply) return { kind: 'reply', ephemeral: false, reply };
-    return { kind: 'reply', ephemeral: true, reply: notice(`Analyzing ${file.name}`, 'Progress and the report will be posted here.') };
+    const done = await ctx.bundles.run(file, { platform: ctx.platform, ...ctx.messenger.target }, ctx.messenger);
+    // Queued: the progress message already says so, and the report will follow it.
+    if (!done) return { kind: 'silent', reason: 'bundle queued' };
+    return { kind: 'reply', ephemeral: done.refused, reply: done.reply };
   },
 };
