@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeSlack, type ApiCall } from './fakes/slack.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -157,5 +158,24 @@ describe('Slack in Socket Mode (real Bolt app, fake Slack WebSocket)', () => {
     const answer = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts);
     assert.equal((answer.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Cannot connect to bootstrap peers (lloom)');
     assert.ok(fake.acks.includes(`env-${ts}`), 'the envelope was acknowledged');
+  });
+
+  it('analyzes a file shared with a mention, downloading it with the bot token, and uploads the report to the thread', async () => {
+    const dir = tempDir();
+    const bundles = await makeBundles(dir);
+    const ts = fake.socketFileShare({ channel: 'CTROUBLE', text: `<@${fake.botUserId}> please look`, name: 'llmspell-diagnose.zip', data: readFileSync(bundles.llmspell) });
+    const ack = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts && /Analyzing llmspell-diagnose\.zip/.test(c.body.text));
+    const report = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts && /Bundle llmspell-diagnose\.zip: \d+ failures/.test(c.body.text), 60_000);
+    assert.ok(fake.calls.indexOf(report) > fake.calls.indexOf(ack));
+    const blocks = JSON.stringify(report.body.blocks);
+    assert.match(blocks, /Rate limit exceeded/);
+    const done = await fake.waitFor((c) => c.method === 'chat.update' && /Done: \d+ findings/.test(c.body.text));
+    assert.ok(done);
+    const complete = await fake.waitFor((c) => c.method === 'files.completeUploadExternal');
+    assert.equal(complete.body.thread_ts, ts);
+    assert.match(JSON.stringify(complete.body.files), /llmspell-diagnose\.zip-report\.md/);
+    assert.match(fake.uploaded.at(-1)!.content, /# Bundle report: llmspell-diagnose\.zip/);
+    assert.deepEqual(fake.downloads.map((d) => d.authorization), ['Bearer xoxb-fake-token-for-tests']);
+    for (const c of CANARIES) assert.ok(!JSON.stringify(fake.calls).includes(c) && !fake.uploaded.some((u) => u.content.includes(c)), `canary ${c} reached Slack`);
   });
 });

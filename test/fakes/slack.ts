@@ -23,6 +23,11 @@ export class FakeSlack {
   /** Envelope ids the bot acknowledged over Socket Mode. */
   readonly acks: string[] = [];
   private ts = 1700000000;
+  private readonly files = new Map<string, Buffer>();
+  readonly downloads: Array<{ url: string; authorization: string | null }> = [];
+  /** Bytes sent to upload URLs (files.uploadV2). */
+  readonly uploaded: Array<{ id: string; content: string }> = [];
+  botToken = 'xoxb-fake-token-for-tests';
   private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
   port = 0;
 
@@ -37,6 +42,19 @@ export class FakeSlack {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
+        // Slack's file host: private files need the bot token.
+        const file = req.method === 'GET' ? this.files.get(req.url ?? '') : undefined;
+        if (file) {
+          this.downloads.push({ url: req.url!, authorization: req.headers.authorization ?? null });
+          if (req.headers.authorization !== `Bearer ${this.botToken}`) res.writeHead(403).end('not_authed');
+          else res.writeHead(200, { 'content-length': file.length }).end(file);
+          return;
+        }
+        if (req.method === 'POST' && req.url?.startsWith('/upload/')) {
+          this.uploaded.push({ id: req.url.slice('/upload/'.length), content: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(200).end('OK');
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
         let body: Record<string, any> = {};
@@ -62,6 +80,18 @@ export class FakeSlack {
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** A user uploads a file with a message (subtype file_share), over the socket; returns the ts. */
+  socketFileShare(o: { channel: string; text: string; name: string; data: Buffer }): string {
+    const ts = `${++this.ts}.000500`;
+    const path = `/files/F${this.ts}/${o.name}`;
+    this.files.set(path, o.data);
+    const file = { id: `F${this.ts}`, name: o.name, size: o.data.length, url_private: `http://127.0.0.1:${this.port}${path}`, url_private_download: `http://127.0.0.1:${this.port}${path}` };
+    const event = { type: 'message', subtype: 'file_share', channel: o.channel, user: 'UALICE', text: o.text, ts, channel_type: 'channel', files: [file] };
+    const payload = { token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event, authorizations: [{ team_id: 'T1', user_id: this.botUserId, is_bot: true }] };
+    this.socket!.send(JSON.stringify({ envelope_id: `env-${ts}`, type: 'events_api', payload, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
+    return ts;
   }
 
   get socketConnected(): boolean {
@@ -93,6 +123,12 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: String(++this.ts) + '.000100', message: { text: body.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: String(++this.ts) + '.000200' };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts };
+      case 'files.getUploadURLExternal':
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/F${++this.ts}`, file_id: `F${this.ts}` };
+      case 'files.completeUploadExternal':
+        return { ok: true, files: JSON.parse(body.files ?? '[]') };
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
       case 'usergroups.users.list':
