@@ -21,7 +21,9 @@ describe('docker-compose.yml', () => {
     assert.ok(redis.command!.includes('--appendonly'));
     assert.ok(redis.volumes!.some((v) => v.endsWith(':/data')));
     assert.deepEqual(bot.command, ['serve']);
-    assert.deepEqual(worker.command, ['worker', '--queues', 'checks']);
+    assert.deepEqual(worker.command, ['worker', '--queues', 'checks,bundles']);
+    // The bot downloads uploads and the workers read them: they share the data volume.
+    for (const s of [bot, worker]) assert.ok((s.volumes ?? s['<<']?.volumes ?? []).some((v: string) => v.endsWith(':/data')), 'bot and worker share /data');
     for (const s of [redis, bot, worker]) assert.ok(s.healthcheck?.test.length);
     assert.ok(!('container_name' in worker), 'a fixed container name would stop --scale');
   });
