@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().min(1).optional(),
   MEDIC_REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/).optional(),
   MEDIC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().url().optional(),
 });
 
 const Who = z
@@ -91,7 +93,23 @@ const FileSchema = z
     nodes: z.array(NodeSchema).default([]),
     systems: SystemChecksSchema.default({}),
     digest: z.unknown().optional(),
-    escalation: z.unknown().optional(),
+    escalation: z
+      .object({
+        github: z
+          .object({
+            repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
+            /** A repository per system, overriding `repo`. */
+            systems: z.record(z.string(), z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name')).default({}),
+          })
+          .strict()
+          .optional(),
+        /** A recently closed match: reopen it, or only comment. */
+        onClosed: z.enum(['reopen', 'comment']).default('reopen'),
+        /** Closed longer ago than this: a new issue that links the old one. */
+        recentDays: z.number().int().min(0).max(3650).default(30),
+      })
+      .strict()
+      .default({ onClosed: 'reopen', recentDays: 30 }),
     bundles: BundleLimitsSchema.default(DEFAULT_LIMITS),
     llm: z.unknown().optional(),
   })
@@ -117,6 +135,8 @@ export interface MedicConfig {
   queues: FileConfig['queues'];
   systems: FileConfig['systems'];
   bundles: FileConfig['bundles'];
+  escalation: FileConfig['escalation'];
+  github: { token: string; apiUrl?: string } | null;
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
   redisUrl: string | null;
@@ -193,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     queues: file.queues,
     systems: file.systems,
     bundles: file.bundles,
+    escalation: file.escalation,
+    github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN
       ? {

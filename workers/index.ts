@@ -7,6 +7,7 @@ import { Outbox, ownConnection } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
 import { bundlesProcessor } from './bundles.js';
+import { escalationsProcessor } from './escalations.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
@@ -42,6 +43,8 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
     } else if (q === QUEUES.bundles) {
       // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
       workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, engine: openEngine }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+    } else if (q === QUEUES.escalations) {
+      workers.push(new Worker(q, escalationsProcessor({ cfg: deps.cfg, store: deps.store, outbox }), { ...common, concurrency: 4 }));
     } else throw new Error(`no worker for the ${q} queue in this version`);
   }
   for (const w of workers) {

@@ -7,6 +7,8 @@ import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
 import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './inbound.js';
 import type { BundleRunner } from '../bundles/runner.js';
+import type { EscalationRunner } from '../escalate/runner.js';
+import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
@@ -38,6 +40,7 @@ export class Router {
     private readonly log: Logger,
     private readonly checks: CheckRunner,
     private readonly bundles: BundleRunner,
+    private readonly escalations: EscalationRunner,
   ) {}
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -81,6 +84,7 @@ export class Router {
       messenger: extras.messenger ?? null,
       ...origin,
       triage: (text) => this.triageRequest(origin, text, true),
+      escalate: (text) => this.escalateText(origin, text),
     };
     try {
       return await command.run(ctx, args);
@@ -142,11 +146,43 @@ export class Router {
         if (!allowed(this.cfg, 'escalate', origin.platform, origin.user)) {
           return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'escalate', origin.platform)} may escalate.`), true);
         }
-        return reply(notice('Escalation is not available yet', `Escalation to GitHub is not part of this version of Medic yet. This error's fingerprint is ${answer.fingerprint}.`), true);
+        if (!answer.paste) return reply(notice('Nothing to escalate', 'This answer is too old to carry its paste; use /escalate with the error text.'), true);
+        const fb = await this.store.getFeedback(answer.fingerprint);
+        const target = { platform: origin.platform, channelId: answer.channelId, threadId: origin.threadId ?? answer.threadId };
+        const card = answer.cardId ? this.engine.card(answer.cardId) : undefined;
+        const done = await this.escalations.run({
+          fingerprint: answer.fingerprint,
+          paste: answer.paste,
+          system: answer.system ?? card?.guide ?? null,
+          node: null,
+          match: card ? { cardId: card.id, title: displayTitle(card), confidence: answer.confidence ?? 0 } : null,
+          tried: [...new Set([...(fb?.notIt ?? []), ...(fb?.picked ?? [])])].slice(0, 20),
+          thread: { ...target, link: null },
+          replyTo: target,
+        });
+        return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
       }
       default:
         return reply(notice('Not available', `"${action}" is not available yet.`), true);
     }
+  }
+
+  /** `/escalate TEXT`: triage the text, then escalate it with what triage found. */
+  private async escalateText(origin: RequestOrigin, text: string): Promise<Outcome> {
+    const r = await this.engine.triage(text, { top: 1 });
+    const card = !r.abstain && r.matches[0] ? this.engine.card(r.matches[0].id) : undefined;
+    const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
+    const done = await this.escalations.run({
+      fingerprint: r.fingerprint,
+      paste: redactText(text).slice(0, 20_000),
+      system: r.system,
+      node: null,
+      match: card ? { cardId: card.id, title: displayTitle(card), confidence: r.confidence } : null,
+      tried: [],
+      thread: { ...target, link: null },
+      replyTo: target,
+    });
+    return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted here.'), true);
   }
 
   private alternativesReply(alternatives: string[], summary: string): Reply {
@@ -180,16 +216,17 @@ export class Router {
     if (r.abstain && !requested) return silent('abstained');
     const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
     const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
-    const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives);
+    const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: redactText(text).slice(0, 20_000), system: r.system, confidence: r.confidence });
     if (cardId && this.checks.suggestionsFor(cardId).nodes.length) {
       r.reply.actions.splice(2, 0, { id: 'run-checks', label: 'Run suggested checks', value: cardId });
     }
     return reply(r.reply, false, id);
   }
 
-  private async saveAnswer(origin: RequestOrigin, fp: string, cardId: string | null, alternatives: string[]): Promise<string> {
+  private async saveAnswer(origin: RequestOrigin, fp: string, cardId: string | null, alternatives: string[], extra: { paste?: string; system?: string | null; confidence?: number } = {}): Promise<string> {
     const id = randomBytes(6).toString('base64url');
     await this.store.saveAnswer({
+      ...extra,
       id,
       fingerprint: fp,
       cardId,

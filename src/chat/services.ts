@@ -11,6 +11,7 @@ import { ChatMetrics } from './metrics.js';
 import { Router } from './router.js';
 import { CheckRunner } from '../checks/runner.js';
 import { BundleRunner } from '../bundles/runner.js';
+import { EscalationRunner } from '../escalate/runner.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -48,7 +49,8 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
   const bundles = new BundleRunner(cfg, async () => engine, redis);
-  const router = new Router(cfg, engine, store, metrics, log, checks, bundles);
+  const escalations = new EscalationRunner(cfg, store, redis);
+  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations);
   return {
     cfg,
     engine,
@@ -61,6 +63,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     async close() {
       await checks.close();
       await bundles.close();
+      await escalations.close();
       await store.close();
       log.flush();
     },

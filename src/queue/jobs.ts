@@ -40,3 +40,18 @@ export const BundleJobSchema = z
   })
   .strict();
 export type BundleJob = z.infer<typeof BundleJobSchema>;
+
+/** An error to escalate to the tracker, keyed on its thread so a retry never doubles it. */
+export const EscalationJobSchema = z
+  .object({
+    fingerprint: z.string().regex(/^fp_[0-9a-f]{16}$/, 'a fingerprint'),
+    paste: z.string().max(20_000),
+    system: z.string().nullable(),
+    node: z.string().nullable(),
+    match: z.object({ cardId: z.string(), title: z.string(), confidence: z.number() }).nullable(),
+    tried: z.array(z.string()).max(20),
+    thread: z.object({ platform: z.string(), channelId: z.string(), threadId: z.string().nullable(), link: z.string().nullable() }).nullable(),
+    replyTo: ReplyTargetSchema.nullable(),
+  })
+  .strict();
+export type EscalationJob = z.infer<typeof EscalationJobSchema>;

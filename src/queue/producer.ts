@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { RedisClient } from '../store/redis.js';
 import type { CheckResult } from '../checks/run.js';
-import { type BundleJob, BundleJobSchema, type CheckJob, CheckJobSchema, DEFAULT_JOB_OPTIONS } from './jobs.js';
+import { type BundleJob, BundleJobSchema, type CheckJob, CheckJobSchema, DEFAULT_JOB_OPTIONS, type EscalationJob, EscalationJobSchema } from './jobs.js';
 import { bullPrefix, QUEUES } from './names.js';
 import { ownConnection } from './outbox.js';
 
@@ -9,7 +9,9 @@ import { ownConnection } from './outbox.js';
 export class Producer {
   private readonly checks: Queue;
   private bundles: Queue | null = null;
+  private escalations: Queue | null = null;
   private events: QueueEvents | null = null;
+  private escalationEvents: QueueEvents | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -24,6 +26,22 @@ export class Producer {
     // One job per upload, however often the request is retried.
     const added = await this.bundles.add('analyze', data, { jobId: `bundle-${data.upload.split('/')[0]}` });
     return added.id!;
+  }
+
+  /** One job per thread and fingerprint: pressing Escalate twice does not escalate twice. */
+  async enqueueEscalation(job: EscalationJob): Promise<import('bullmq').Job> {
+    const data = EscalationJobSchema.parse(job);
+    this.escalations ??= new Queue(QUEUES.escalations, { connection: ownConnection(this.redis), prefix: bullPrefix(this.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    const thread = data.thread ? `${data.thread.platform}-${data.thread.channelId}-${data.thread.threadId ?? 'channel'}` : `cli-${Date.now()}`;
+    return this.escalations.add('escalate', data, { jobId: `escalate-${thread}-${data.fingerprint}`.replace(/:/g, '-') });
+  }
+
+  /** Enqueues and waits for the worker (`medic escalate` with Redis). */
+  async runEscalation(job: EscalationJob, timeoutMs = 120_000): Promise<unknown> {
+    this.escalationEvents ??= new QueueEvents(QUEUES.escalations, { connection: ownConnection(this.redis), prefix: bullPrefix(this.redisPrefix) });
+    await this.escalationEvents.waitUntilReady();
+    const added = await this.enqueueEscalation(job);
+    return added.waitUntilFinished(this.escalationEvents, timeoutMs);
   }
 
   async enqueueChecks(job: CheckJob): Promise<string> {
@@ -45,5 +63,7 @@ export class Producer {
     await this.events?.close();
     await this.checks.close();
     await this.bundles?.close();
+    await this.escalationEvents?.close();
+    await this.escalations?.close();
   }
 }

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 interface FileShape {
   feedback: Record<string, FeedbackRecord>;
   answers: Record<string, AnswerRecord>;
   /** node -> check -> results, newest first. */
   checks: Record<string, Record<string, CheckResult[]>>;
+  escalations: Record<string, EscalationRecord>;
 }
 
 /**
@@ -16,14 +17,14 @@ interface FileShape {
  */
 export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
-  private data: FileShape = { feedback: {}, answers: {}, checks: {} };
+  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {} };
   private readonly seen = new Map<string, number>();
   private readonly events = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
     if (existsSync(path)) {
       const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<FileShape>;
-      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {} };
+      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {} };
     }
   }
 
@@ -82,6 +83,15 @@ export class FileRecordStore implements RecordStore {
     return Object.values(this.data.checks[node] ?? {})
       .flatMap((list) => list.slice(0, limit))
       .sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  async getEscalation(fingerprint: string): Promise<EscalationRecord | null> {
+    return this.data.escalations[fingerprint] ?? null;
+  }
+
+  async setEscalation(fingerprint: string, r: EscalationRecord): Promise<void> {
+    this.data.escalations[fingerprint] = r;
+    this.save();
   }
 
   async close(): Promise<void> {}

@@ -20,6 +20,19 @@ export interface AnswerRecord {
   threadId: string | null;
   userId: string;
   createdAt: string;
+  /** The paste, redacted and trimmed, for escalation. */
+  paste?: string;
+  system?: string | null;
+  confidence?: number;
+}
+
+/** Where an error fingerprint was escalated, kept so the next escalation finds it at once. */
+export interface EscalationRecord {
+  where: string;
+  number: number;
+  url: string;
+  action: string;
+  at: string;
 }
 
 /**
@@ -40,6 +53,8 @@ export interface RecordStore {
   addCheckResults(results: CheckResult[]): Promise<void>;
   /** The most recent results of a node, newest first, at most `limit` per check. */
   checkHistory(node: string, limit?: number): Promise<CheckResult[]>;
+  getEscalation(fingerprint: string): Promise<EscalationRecord | null>;
+  setEscalation(fingerprint: string, r: EscalationRecord): Promise<void>;
   close(): Promise<void>;
 }
 

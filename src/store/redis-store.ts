@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis.js';
 import { z } from 'zod';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()) });
 const Answer = z.object({
@@ -14,7 +14,11 @@ const Answer = z.object({
   threadId: z.string().nullable(),
   userId: z.string(),
   createdAt: z.string(),
+  paste: z.string().optional(),
+  system: z.string().nullable().optional(),
+  confidence: z.number().optional(),
 });
+const Escalation = z.object({ where: z.string(), number: z.number(), url: z.string(), action: z.string(), at: z.string() });
 
 /** Records in Redis under `prefix` (default `medic:`). */
 export class RedisRecordStore implements RecordStore {
@@ -83,6 +87,15 @@ export class RedisRecordStore implements RecordStore {
     const checks = await this.redis.smembers(`${this.prefix}checks:${node}`);
     const lists = await Promise.all(checks.map((c) => this.redis.lrange(`${this.prefix}checks:${node}:${c}`, 0, limit - 1)));
     return lists.flat().map((raw) => JSON.parse(raw) as CheckResult).sort((a, b) => b.at.localeCompare(a.at));
+  }
+
+  async getEscalation(fingerprint: string): Promise<EscalationRecord | null> {
+    const raw = await this.redis.get(`${this.prefix}escalation:${fingerprint}`);
+    return raw ? Escalation.parse(JSON.parse(raw)) : null;
+  }
+
+  async setEscalation(fingerprint: string, r: EscalationRecord): Promise<void> {
+    await this.redis.set(`${this.prefix}escalation:${fingerprint}`, JSON.stringify(r));
   }
 
   async close(): Promise<void> {
