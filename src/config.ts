@@ -92,7 +92,23 @@ const FileSchema = z
       .optional(),
     nodes: z.array(NodeSchema).default([]),
     systems: SystemChecksSchema.default({}),
-    digest: z.unknown().optional(),
+    digest: z
+      .object({
+        cron: z.string().regex(/^\S+(\s+\S+){4,5}$/, 'a cron pattern such as "0 9 * * *"').default('0 9 * * *'),
+        timezone: z.string().min(1).default('UTC'),
+        /** A triage thread with no "Fixed it" after this long is listed as unresolved. */
+        unresolvedHours: z.number().int().min(1).max(24 * 30).default(24),
+        /** Where the digest goes per platform (a channel id or name); default chat.digestChannel. */
+        channels: z
+          .object({
+            discord: z.string({ error: 'a channel name, or an id in quotes (YAML reads bare Discord ids as imprecise numbers)' }).min(1).optional(),
+            slack: z.string().min(1).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({ cron: '0 9 * * *', timezone: 'UTC', unresolvedHours: 24, channels: {} }),
     escalation: z
       .object({
         github: z
@@ -136,6 +152,7 @@ export interface MedicConfig {
   systems: FileConfig['systems'];
   bundles: FileConfig['bundles'];
   escalation: FileConfig['escalation'];
+  digest: FileConfig['digest'];
   github: { token: string; apiUrl?: string } | null;
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
@@ -214,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     systems: file.systems,
     bundles: file.bundles,
     escalation: file.escalation,
+    digest: file.digest,
     github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN

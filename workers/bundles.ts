@@ -5,7 +5,8 @@ import type { MedicConfig } from '../src/config.js';
 import { analyzeBundle } from '../src/bundles/analyze.js';
 import { BundleError } from '../src/bundles/limits.js';
 import { reportReply } from '../src/bundles/report.js';
-import { describeProgress, progressReply, refusalReply, Throttle } from '../src/bundles/runner.js';
+import { bundleSummary, describeProgress, progressReply, refusalReply, Throttle } from '../src/bundles/runner.js';
+import type { RecordStore } from '../src/store/records.js';
 import { BundleJobSchema } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { TriageEngine } from '../src/triage/engine.js';
@@ -15,7 +16,7 @@ import type { TriageEngine } from '../src/triage/engine.js';
  * request's message, and post the report (top findings, full Markdown attached) to the thread.
  * A refused bundle is an answer, not a failure; the upload is removed once the job is settled.
  */
-export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; engine: () => Promise<TriageEngine> }) {
+export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine> }) {
   const uploads = resolve(deps.cfg.dataDir, 'uploads');
   return async (job: Job): Promise<{ findings: number } | { refused: string }> => {
     const parsed = BundleJobSchema.safeParse(job.data);
@@ -32,6 +33,7 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; engin
     try {
       const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: data.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
+      await deps.store.addBundleSummary(bundleSummary(report));
       await deps.outbox.put({ target, reply: reportReply(report) });
       if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, `Done: ${report.findings.length} findings.`), edit: data.progressMessage });
       settled = true;

@@ -8,6 +8,7 @@ import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
 import { bundlesProcessor } from './bundles.js';
 import { escalationsProcessor } from './escalations.js';
+import { digestProcessor } from './digest.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
@@ -33,6 +34,7 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
     maxStalledCount: 2,
   };
   const workers: Worker[] = [];
+  const closers: Array<() => Promise<unknown>> = [];
   // The engine for bundles loads on the first bundle (without the dense model: bundles match on error lines).
   let engine: Promise<TriageEngine> | null = null;
   const openEngine = () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) }));
@@ -42,7 +44,11 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
       workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
     } else if (q === QUEUES.bundles) {
       // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
-      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, engine: openEngine }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+    } else if (q === QUEUES.digest) {
+      const processor = digestProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, engine: openEngine });
+      closers.push(processor.close);
+      workers.push(new Worker(q, processor, { ...common, concurrency: 1 }));
     } else if (q === QUEUES.escalations) {
       workers.push(new Worker(q, escalationsProcessor({ cfg: deps.cfg, store: deps.store, outbox }), { ...common, concurrency: 4 }));
     } else throw new Error(`no worker for the ${q} queue in this version`);
@@ -55,6 +61,7 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(closers.map((c) => c()));
       await outbox.close();
     },
   };

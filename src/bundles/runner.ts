@@ -7,7 +7,8 @@ import type { ReplyTarget } from '../queue/jobs.js';
 import { Producer } from '../queue/producer.js';
 import type { RedisClient } from '../store/redis.js';
 import type { TriageEngine } from '../triage/engine.js';
-import { analyzeBundle, type AnalyzeProgress } from './analyze.js';
+import { analyzeBundle, type AnalyzeProgress, type BundleReport } from './analyze.js';
+import type { BundleSummary, RecordStore } from '../store/records.js';
 import { checkUploadSize, downloadUpload } from './download.js';
 import { BundleError, formatBytes } from './limits.js';
 import { reportReply } from './report.js';
@@ -29,6 +30,12 @@ export function describeProgress(p: AnalyzeProgress): string {
 /** The reply when a bundle is refused or unreadable: what was wrong, and what to do. */
 export function refusalReply(name: string, err: BundleError): Reply {
   return notice(`Could not analyze ${name}`, `${err.message.replace(/^[^:]+: /, '')}. Nothing from it was kept.`);
+}
+
+/** What the digest lists about an analyzed bundle. */
+export function bundleSummary(r: BundleReport): BundleSummary {
+  const top = r.findings.filter((f) => f.severity !== 'info').slice(0, 3).map((f) => f.title);
+  return { name: r.bundle, at: r.analyzedAt, failures: r.findings.filter((f) => f.severity === 'fail').length, warnings: r.findings.filter((f) => f.severity === 'warn').length, top };
 }
 
 /** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
@@ -81,6 +88,7 @@ export class BundleRunner {
     private readonly cfg: MedicConfig,
     private readonly engine: () => Promise<TriageEngine>,
     redis: RedisClient | null,
+    private readonly store: RecordStore,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
   }
@@ -123,6 +131,7 @@ export class BundleRunner {
       }
       const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
+      await this.store.addBundleSummary(bundleSummary(report));
       if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
       return { reply: reportReply(report), refused: false };
     } catch (err) {

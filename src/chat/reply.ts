@@ -46,7 +46,17 @@ export interface ReplyAttachment {
   name: string;
   contentType: string;
   path?: string;
+  /** Text content (a Markdown report). */
   content?: string;
+  /** Binary content, base64 (a PNG chart), so it can travel through the outbox. */
+  base64?: string;
+}
+
+/** An attachment's bytes, wherever they are. */
+export function attachmentBytes(a: ReplyAttachment): Buffer | string {
+  if (a.base64 !== undefined) return Buffer.from(a.base64, 'base64');
+  if (a.content !== undefined) return Buffer.from(a.content, 'utf8');
+  return a.path!;
 }
 
 export interface Reply {

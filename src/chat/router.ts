@@ -8,6 +8,7 @@ import { COMMANDS, type CommandContext } from './commands/index.js';
 import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './inbound.js';
 import type { BundleRunner } from '../bundles/runner.js';
 import type { EscalationRunner } from '../escalate/runner.js';
+import type { DigestRunner } from '../digest/runner.js';
 import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
@@ -41,6 +42,7 @@ export class Router {
     private readonly checks: CheckRunner,
     private readonly bundles: BundleRunner,
     private readonly escalations: EscalationRunner,
+    private readonly digest: DigestRunner,
   ) {}
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -85,6 +87,10 @@ export class Router {
       ...origin,
       triage: (text) => this.triageRequest(origin, text, true),
       escalate: (text) => this.escalateText(origin, text),
+      digest: async () => {
+        const done = await this.digest.run({ platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId });
+        return done ? reply(done, false) : reply(notice('Building the digest', 'Checks are running; the digest will be posted here.'), true);
+      },
     };
     try {
       return await command.run(ctx, args);

@@ -48,6 +48,8 @@ export async function serve(svc: ChatServices): Promise<Serving> {
     else throw new Error(`no ${target.platform} front door in this process`);
   };
   const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;
+  // Every bot process registers the schedule; the scheduler id makes it one.
+  await svc.digest.schedule();
   return {
     http,
     port,

@@ -12,6 +12,7 @@ import { Router } from './router.js';
 import { CheckRunner } from '../checks/runner.js';
 import { BundleRunner } from '../bundles/runner.js';
 import { EscalationRunner } from '../escalate/runner.js';
+import { DigestRunner } from '../digest/runner.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -23,6 +24,7 @@ export interface ChatServices {
   metrics: ChatMetrics;
   log: Logger;
   router: Router;
+  digest: DigestRunner;
   /** One line for startup: where records and jobs go. */
   mode: string;
   close(): Promise<void>;
@@ -48,9 +50,10 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
-  const bundles = new BundleRunner(cfg, async () => engine, redis);
+  const bundles = new BundleRunner(cfg, async () => engine, redis, store);
   const escalations = new EscalationRunner(cfg, store, redis);
-  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations);
+  const digest = new DigestRunner(cfg, store, async () => engine, redis);
+  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest);
   return {
     cfg,
     engine,
@@ -59,11 +62,13 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     metrics,
     log,
     router,
+    digest,
     mode,
     async close() {
       await checks.close();
       await bundles.close();
       await escalations.close();
+      await digest.close();
       await store.close();
       log.flush();
     },

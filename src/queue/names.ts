@@ -8,4 +8,4 @@ export function bullPrefix(redisPrefix: string): string {
 }
 
 /** The queues `medic worker` can consume (the outbox belongs to the bot). */
-export const WORKER_QUEUES: QueueName[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations];
+export const WORKER_QUEUES: QueueName[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations, QUEUES.digest];

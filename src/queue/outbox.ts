@@ -19,7 +19,7 @@ const ReplySchema = z.object({
   sections: z.array(z.object({ heading: z.string(), blocks: z.array(Block) })),
   citations: z.array(z.object({ cardId: z.string(), guide: z.string(), file: z.string(), heading: z.string(), path: z.array(z.string()), lines: z.object({ start: z.number(), end: z.number() }) })),
   actions: z.array(z.object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), label: z.string(), value: z.string().optional() })),
-  attachments: z.array(z.object({ name: z.string(), contentType: z.string(), path: z.string().optional(), content: z.string().optional() })),
+  attachments: z.array(z.object({ name: z.string(), contentType: z.string(), path: z.string().optional(), content: z.string().optional(), base64: z.string().optional() })),
   choices: z
     .object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), placeholder: z.string(), options: z.array(z.object({ label: z.string(), value: z.string(), description: z.string().optional() })) })
     .optional(),

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 interface FileShape {
   feedback: Record<string, FeedbackRecord>;
@@ -9,6 +9,8 @@ interface FileShape {
   /** node -> check -> results, newest first. */
   checks: Record<string, Record<string, CheckResult[]>>;
   escalations: Record<string, EscalationRecord>;
+  bundles: BundleSummary[];
+  digest: DigestState | null;
 }
 
 /**
@@ -17,14 +19,14 @@ interface FileShape {
  */
 export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
-  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {} };
+  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {}, bundles: [], digest: null };
   private readonly seen = new Map<string, number>();
   private readonly events = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
     if (existsSync(path)) {
       const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<FileShape>;
-      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {} };
+      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {}, bundles: raw.bundles ?? [], digest: raw.digest ?? null };
     }
   }
 
@@ -91,6 +93,36 @@ export class FileRecordStore implements RecordStore {
 
   async setEscalation(fingerprint: string, r: EscalationRecord): Promise<void> {
     this.data.escalations[fingerprint] = r;
+    this.save();
+  }
+
+  async escalationsSince(since: string): Promise<Array<EscalationRecord & { fingerprint: string }>> {
+    return Object.entries(this.data.escalations)
+      .filter(([, r]) => r.at >= since)
+      .map(([fingerprint, r]) => ({ ...r, fingerprint }));
+  }
+
+  async answersSince(since: string): Promise<AnswerRecord[]> {
+    return Object.values(this.data.answers)
+      .filter((a) => a.createdAt >= since)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async addBundleSummary(b: BundleSummary): Promise<void> {
+    this.data.bundles = [...this.data.bundles, b].slice(-500);
+    this.save();
+  }
+
+  async bundlesSince(since: string): Promise<BundleSummary[]> {
+    return this.data.bundles.filter((b) => b.at >= since);
+  }
+
+  async getDigestState(): Promise<DigestState | null> {
+    return this.data.digest;
+  }
+
+  async setDigestState(state: DigestState): Promise<void> {
+    this.data.digest = state;
     this.save();
   }
 

@@ -26,6 +26,22 @@ export interface AnswerRecord {
   confidence?: number;
 }
 
+/** A bundle analyzed, as the digest lists it. */
+export interface BundleSummary {
+  name: string;
+  at: string;
+  failures: number;
+  warnings: number;
+  top: string[];
+}
+
+/** What the last digest saw, so the next one can say what changed. */
+export interface DigestState {
+  at: string;
+  /** node -> check -> status, and since when. */
+  checks: Record<string, Record<string, { status: string; since: string }>>;
+}
+
 /** Where an error fingerprint was escalated, kept so the next escalation finds it at once. */
 export interface EscalationRecord {
   where: string;
@@ -55,6 +71,14 @@ export interface RecordStore {
   checkHistory(node: string, limit?: number): Promise<CheckResult[]>;
   getEscalation(fingerprint: string): Promise<EscalationRecord | null>;
   setEscalation(fingerprint: string, r: EscalationRecord): Promise<void>;
+  /** Escalations opened or updated since a time, with their fingerprints. */
+  escalationsSince(since: string): Promise<Array<EscalationRecord & { fingerprint: string }>>;
+  /** Answers given since a time (pastes triaged), oldest first. */
+  answersSince(since: string): Promise<AnswerRecord[]>;
+  addBundleSummary(b: BundleSummary): Promise<void>;
+  bundlesSince(since: string): Promise<BundleSummary[]>;
+  getDigestState(): Promise<DigestState | null>;
+  setDigestState(s: DigestState): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis.js';
 import { z } from 'zod';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
 const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()) });
 const Answer = z.object({
@@ -48,7 +48,48 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async saveAnswer(answer: AnswerRecord): Promise<void> {
-    await this.redis.set(`${this.prefix}answer:${answer.id}`, JSON.stringify(answer), 'EX', ANSWER_TTL_SECONDS);
+    const at = Date.parse(answer.createdAt);
+    await this.redis
+      .multi()
+      .set(`${this.prefix}answer:${answer.id}`, JSON.stringify(answer), 'EX', ANSWER_TTL_SECONDS)
+      .zadd(`${this.prefix}answers:by-time`, at, answer.id)
+      .zremrangebyscore(`${this.prefix}answers:by-time`, 0, at - ANSWER_TTL_SECONDS * 1000)
+      .exec();
+  }
+
+  async answersSince(since: string): Promise<AnswerRecord[]> {
+    const ids = await this.redis.zrangebyscore(`${this.prefix}answers:by-time`, Date.parse(since), '+inf');
+    if (!ids.length) return [];
+    const raws = await this.redis.mget(...ids.map((id) => `${this.prefix}answer:${id}`));
+    return raws.filter((r): r is string => Boolean(r)).map((r) => Answer.parse(JSON.parse(r)));
+  }
+
+  async addBundleSummary(b: BundleSummary): Promise<void> {
+    await this.redis.multi().lpush(`${this.prefix}bundles`, JSON.stringify(b)).ltrim(`${this.prefix}bundles`, 0, 499).exec();
+  }
+
+  async bundlesSince(since: string): Promise<BundleSummary[]> {
+    const raws = await this.redis.lrange(`${this.prefix}bundles`, 0, 499);
+    return raws.map((r) => JSON.parse(r) as BundleSummary).filter((b) => b.at >= since).reverse();
+  }
+
+  async getDigestState(): Promise<DigestState | null> {
+    const raw = await this.redis.get(`${this.prefix}digest:state`);
+    return raw ? (JSON.parse(raw) as DigestState) : null;
+  }
+
+  async setDigestState(state: DigestState): Promise<void> {
+    await this.redis.set(`${this.prefix}digest:state`, JSON.stringify(state));
+  }
+
+  async escalationsSince(since: string): Promise<Array<EscalationRecord & { fingerprint: string }>> {
+    const fps = await this.redis.zrangebyscore(`${this.prefix}escalations:by-time`, Date.parse(since), '+inf');
+    const out: Array<EscalationRecord & { fingerprint: string }> = [];
+    for (const fp of fps) {
+      const r = await this.getEscalation(fp);
+      if (r) out.push({ ...r, fingerprint: fp });
+    }
+    return out;
   }
 
   async getAnswer(id: string): Promise<AnswerRecord | null> {
@@ -95,7 +136,7 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async setEscalation(fingerprint: string, r: EscalationRecord): Promise<void> {
-    await this.redis.set(`${this.prefix}escalation:${fingerprint}`, JSON.stringify(r));
+    await this.redis.multi().set(`${this.prefix}escalation:${fingerprint}`, JSON.stringify(r)).zadd(`${this.prefix}escalations:by-time`, Date.parse(r.at), fingerprint).exec();
   }
 
   async close(): Promise<void> {

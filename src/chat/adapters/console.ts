@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Messenger, Outcome } from '../inbound.js';
 import { COMMANDS } from '../commands/index.js';
-import type { ActionId, Reply } from '../reply.js';
+import { type ActionId, attachmentBytes, type Reply } from '../reply.js';
 import { renderText } from '../render/text.js';
 import type { RequestOrigin } from '../router.js';
 import type { ChatServices } from '../services.js';
@@ -28,10 +28,10 @@ export async function runConsole(svc: ChatServices, io: { input: NodeJS.Readable
   const reportsDir = join(svc.cfg.dataDir, 'reports');
   const saveAttachments = (reply: Reply) => {
     for (const a of reply.attachments) {
-      if (a.content === undefined) continue;
+      if (a.content === undefined && a.base64 === undefined) continue;
       mkdirSync(reportsDir, { recursive: true });
       const file = join(reportsDir, a.name.replace(/[^\w.-]+/g, '_'));
-      writeFileSync(file, a.content);
+      writeFileSync(file, attachmentBytes(a));
       out(`Attached ${a.name}: saved to ${file}`);
     }
   };

@@ -73,7 +73,7 @@ export class DiscordFrontDoor {
 
   /** Posts a reply in a channel or thread (the outbox uses this); returns the last message's id. */
   async post(target: DiscordTarget, reply: Reply, answerId?: string): Promise<string | null> {
-    const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);
+    const channel = await this.client.channels.fetch(target.threadId ?? this.channelId(target.channelId));
     if (!channel || !channel.isSendable()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot receive messages`);
     let id: string | null = null;
     for (const m of renderDiscord(reply, answerId)) id = (await channel.send(m)).id;
@@ -91,6 +91,15 @@ export class DiscordFrontDoor {
   /** Posting and editing in one channel or thread, for commands that show progress. */
   messenger(target: DiscordTarget): Messenger {
     return { target, post: (reply) => this.post(target, reply), edit: (id, reply) => this.edit(target, id, reply) };
+  }
+
+  /** A channel named in medic.yaml (`ops-digest`) or given by id. */
+  private channelId(idOrName: string): string {
+    if (/^\d+$/.test(idOrName)) return idOrName;
+    const name = idOrName.replace(/^#/, '');
+    const found = this.client.channels.cache.find((c) => 'name' in c && c.name === name);
+    if (!found) throw new Error(`no Discord channel named "${name}" is visible to Medic`);
+    return found.id;
   }
 
   private user(member: GuildMember | null | undefined, id: string, name: string): ChatUser {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
-import type { ActionId, Reply } from '../reply.js';
+import { type ActionId, attachmentBytes, type Reply } from '../reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { InboundMessage, Messenger, Outcome } from '../inbound.js';
 import { renderSlack } from '../render/slack.js';
@@ -68,12 +68,15 @@ export class SlackFrontDoor {
   /** Posts a reply in a channel or thread (the outbox uses this), then its attachments; returns the message's ts. */
   async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, client: WebClient = this.app.client): Promise<string | null> {
     const { text, blocks } = renderSlack(reply, answerId);
-    const r = await client.chat.postMessage({ channel: target.channelId, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+    // A channel from medic.yaml may be a name; Slack answers with its id, which uploads need.
+    const channel = /^[CGD][A-Z0-9]+$/.test(target.channelId) ? target.channelId : `#${target.channelId.replace(/^#/, '')}`;
+    const r = await client.chat.postMessage({ channel, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
     const ts = (r.ts as string | undefined) ?? null;
+    const channelId = (r.channel as string | undefined) ?? target.channelId;
     const thread = target.threadId ?? ts;
     for (const a of reply.attachments) {
-      const file = a.content !== undefined ? Buffer.from(a.content, 'utf8') : a.path!;
-      await client.filesUploadV2(thread ? { channel_id: target.channelId, thread_ts: thread, filename: a.name, file } : { channel_id: target.channelId, filename: a.name, file });
+      const file = attachmentBytes(a);
+      await client.filesUploadV2(thread ? { channel_id: channelId, thread_ts: thread, filename: a.name, file } : { channel_id: channelId, filename: a.name, file });
     }
     return ts;
   }

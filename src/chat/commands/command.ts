@@ -25,6 +25,8 @@ export interface CommandContext {
   files: ChatFile[];
   /** Posts and edits messages where the request came from (progress); absent where that is impossible. */
   messenger: Messenger | null;
+  /** Builds the health digest now and posts it here. */
+  digest(): Promise<Outcome>;
   /** Escalates text to the tracker (triaged first). */
   escalate(text: string): Promise<Outcome>;
   /** Triage text as a request (a mention or /triage): answers even when abstaining. */

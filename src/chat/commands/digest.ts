@@ -1,3 +1,12 @@
-import { pending } from './pending.js';
+import type { ChatCommand } from './command.js';
 
-export const digest = pending('digest', 'Post the health digest now', [], 'The health digest', 'digest');
+/** Runs every registered node's checks and posts the health digest in this channel. */
+export const digest: ChatCommand = {
+  name: 'digest',
+  description: 'Post the health digest now',
+  options: [],
+  permission: 'digest',
+  async run(ctx) {
+    return ctx.digest();
+  },
+};

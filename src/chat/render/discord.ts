@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageCreateOptions, StringSelectMenuBuilder } from 'discord.js';
-import type { Reply, ReplyAction } from '../reply.js';
+import { attachmentBytes, type Reply, type ReplyAction } from '../reply.js';
 import { pack, replyBlocks } from './markdown.js';
 
 const LIMIT = 2000;
@@ -47,7 +47,7 @@ export function renderDiscord(reply: Reply, answerId?: string): MessageCreateOpt
   const last = messages[messages.length - 1];
   if (last && rows.length) last.components = rows;
   if (last && reply.attachments.length) {
-    last.files = reply.attachments.map((a) => ({ attachment: a.content !== undefined ? Buffer.from(a.content, 'utf8') : a.path!, name: a.name }));
+    last.files = reply.attachments.map((a) => ({ attachment: attachmentBytes(a), name: a.name }));
   }
   return messages;
 }

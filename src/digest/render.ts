@@ -1,0 +1,47 @@
+import type { Reply, ReplySection } from '../chat/reply.js';
+import type { DigestData } from './collect.js';
+
+function ago(iso: string, now: string): string {
+  const h = Math.round((Date.parse(now) - Date.parse(iso)) / 3_600_000);
+  return h < 1 ? 'under an hour' : h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
+}
+
+/** The digest as a Reply, with the timeline chart attached when given. */
+export function digestReply(d: DigestData, chart: Buffer | null): Reply {
+  const nodes = d.systems.reduce((n, s) => n + s.nodes.length, 0);
+  const down = d.systems.reduce((n, s) => n + s.down, 0);
+  const degraded = d.systems.reduce((n, s) => n + s.degraded, 0);
+  const title = d.allClear ? 'Health digest: all clear' : `Health digest: ${[down ? `${down} down` : '', degraded ? `${degraded} degraded` : '', d.unresolved.length ? `${d.unresolved.length} unresolved` : ''].filter(Boolean).join(', ') || 'attention needed'}`;
+  const summary = d.allClear
+    ? `All clear: ${nodes} node${nodes === 1 ? '' : 's'} up across ${d.systems.length} system${d.systems.length === 1 ? '' : 's'}, no failing checks, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h, no unresolved threads.`
+    : `${nodes} nodes: ${down} down, ${degraded} degraded. ${d.failing.length} failing check${d.failing.length === 1 ? '' : 's'}, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h.`;
+  const sections: ReplySection[] = [];
+  if (d.systems.length) sections.push({ heading: 'Nodes by system', blocks: [{ type: 'text', text: d.systems.map((s) => `- ${s.system}: ${s.up} up, ${s.degraded} degraded, ${s.down} down${s.unknown ? `, ${s.unknown} unknown` : ''}`).join('\n') }] });
+  if (d.changes.length) {
+    sections.push({ heading: d.lastDigestAt ? 'Changed since the last digest' : 'Changes', blocks: [{ type: 'text', text: d.changes.map((c) => `- ${c.change === 'failure' ? 'New failure' : 'Recovered'}: ${c.node} / ${c.check} (${c.status.toUpperCase()} since ${c.since})`).join('\n') }] });
+  }
+  if (d.failing.length) {
+    sections.push({ heading: 'Failing checks', blocks: [{ type: 'text', text: d.failing.map((f) => `- ${f.status.toUpperCase()} ${f.node} / ${f.check}: ${f.message}${f.fix ? `\n  Fix: ${f.fix.title} [${f.fix.cardId}]` : ''}`).join('\n') }] });
+  }
+  if (d.pastes.fingerprints.length) {
+    sections.push({ heading: 'Top errors pasted (24 h)', blocks: [{ type: 'text', text: d.pastes.fingerprints.map((p) => `- ${p.count}x ${p.title ?? 'no guide section'} (${p.fingerprint}), ${Math.round(p.fixedShare * 100)}% marked fixed`).join('\n') }] });
+  }
+  if (d.bundles.length) {
+    sections.push({ heading: 'Bundles analyzed', blocks: [{ type: 'text', text: d.bundles.map((b) => `- ${b.name}: ${b.failures} failures, ${b.warnings} warnings${b.top.length ? `; ${b.top.slice(0, 3).join('; ')}` : ''}`).join('\n') }] });
+  }
+  if (d.escalations.length) {
+    sections.push({ heading: 'Escalations', blocks: [{ type: 'text', text: d.escalations.map((e) => `- ${e.action} ${e.where}#${e.number} (${e.fingerprint}) ${e.url}`).join('\n') }] });
+  }
+  if (d.unresolved.length) {
+    sections.push({ heading: 'Threads still unresolved', blocks: [{ type: 'text', text: d.unresolved.map((u) => `- ${u.title ?? u.fingerprint}: ${u.platform} ${u.channelId}${u.threadId ? `/${u.threadId}` : ''}, ${u.hours} h without "Fixed it"`).join('\n') }] });
+  }
+  return {
+    title,
+    summary,
+    sections,
+    citations: [],
+    actions: [],
+    attachments: chart ? [{ name: `digest-${d.at.slice(0, 10)}.png`, contentType: 'image/png', base64: chart.toString('base64') }] : [],
+    notes: d.lastDigestAt ? [`Changes are since the last digest (${ago(d.lastDigestAt, d.at)} ago).`] : [],
+  };
+}

@@ -1,0 +1,91 @@
+import { Queue } from 'bullmq';
+import type { MedicConfig } from '../config.js';
+import type { Reply } from '../chat/reply.js';
+import { checksOf, runNode, type CheckResult } from '../checks/run.js';
+import { bullPrefix, QUEUES } from '../queue/names.js';
+import type { ReplyTarget } from '../queue/jobs.js';
+import { DEFAULT_JOB_OPTIONS } from '../queue/jobs.js';
+import { ownConnection } from '../queue/outbox.js';
+import type { RecordStore } from '../store/records.js';
+import type { RedisClient } from '../store/redis.js';
+import { displayTitle } from '../triage/answer.js';
+import type { TriageEngine } from '../triage/engine.js';
+import { renderTimeline } from './chart.js';
+import { collectDigest, type DigestData, type DigestDeps } from './collect.js';
+import { digestReply } from './render.js';
+
+export const DIGEST_SCHEDULER_ID = 'daily-digest';
+
+/** What the digest needs from the engine: titles, and the fix for a failing check. */
+export function digestDeps(cfg: MedicConfig, store: RecordStore, engine: TriageEngine): DigestDeps {
+  return {
+    cfg,
+    store,
+    title: (id) => {
+      const c = engine.card(id);
+      return c ? displayTitle(c) : null;
+    },
+    fixFor: async (system, text) => {
+      const r = await engine.triage(`${system}\n${text}`, { top: 1 });
+      const m = r.matches[0];
+      return !r.abstain && m && m.guide === system ? { cardId: m.id, title: displayTitle(engine.card(m.id)!) } : null;
+    },
+  };
+}
+
+export async function buildDigest(deps: DigestDeps, results: CheckResult[], now = new Date()): Promise<{ data: DigestData; png: Buffer; reply: Reply }> {
+  const data = await collectDigest(deps, results, now);
+  const png = renderTimeline(data.timeline, `Checks, last 24 h (to ${data.at.slice(0, 16).replace('T', ' ')} UTC)`);
+  return { data, png, reply: digestReply(data, png) };
+}
+
+/** Where the scheduled digest goes: the digest channel on each connected platform. */
+export function digestTargets(cfg: MedicConfig): ReplyTarget[] {
+  const out: ReplyTarget[] = [];
+  if (cfg.discord) out.push({ platform: 'discord', channelId: cfg.digest.channels.discord ?? cfg.chat.digestChannel, threadId: null });
+  if (cfg.slack) out.push({ platform: 'slack', channelId: cfg.digest.channels.slack ?? cfg.chat.digestChannel, threadId: null });
+  return out;
+}
+
+/** Runs every registered node's checks now, in process, and keeps the history. */
+export async function runAllChecks(cfg: MedicConfig, store: RecordStore): Promise<CheckResult[]> {
+  const results = (await Promise.all(cfg.nodes.map((n) => runNode(n, checksOf(n, cfg.systems), cfg.queues.checks.perNode)))).flat();
+  await store.addCheckResults(results);
+  return results;
+}
+
+/**
+ * The digest for chat and the scheduler: a `digest` job (a flow of check jobs, then the
+ * collection) when Redis is there; in process on the embedded defaults.
+ */
+export class DigestRunner {
+  private readonly queue: Queue | null;
+
+  constructor(
+    private readonly cfg: MedicConfig,
+    private readonly store: RecordStore,
+    private readonly engine: () => Promise<TriageEngine>,
+    redis: RedisClient | null,
+  ) {
+    this.queue = redis ? new Queue(QUEUES.digest, { connection: ownConnection(redis), prefix: bullPrefix(cfg.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS }) : null;
+  }
+
+  /** Registers the daily schedule. Idempotent by id: every bot process may call it, one scheduler results. */
+  async schedule(): Promise<void> {
+    await this.queue?.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: this.cfg.digest.cron, tz: this.cfg.digest.timezone }, { name: 'run', data: { replyTo: null } });
+  }
+
+  /** The digest now (inline), or null when it will be posted through the outbox. */
+  async run(replyTo: ReplyTarget | null): Promise<Reply | null> {
+    if (this.queue) {
+      await this.queue.add('run', { replyTo });
+      return null;
+    }
+    const results = await runAllChecks(this.cfg, this.store);
+    return (await buildDigest(digestDeps(this.cfg, this.store, await this.engine()), results)).reply;
+  }
+
+  async close(): Promise<void> {
+    await this.queue?.close();
+  }
+}

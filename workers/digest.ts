@@ -1,0 +1,44 @@
+import { FlowProducer, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { MedicConfig } from '../src/config.js';
+import type { CheckResult } from '../src/checks/run.js';
+import { buildDigest, digestDeps, digestTargets } from '../src/digest/runner.js';
+import { ReplyTargetSchema } from '../src/queue/jobs.js';
+import { bullPrefix, QUEUES } from '../src/queue/names.js';
+import { type Outbox, ownConnection } from '../src/queue/outbox.js';
+import type { RecordStore } from '../src/store/records.js';
+import type { RedisClient } from '../src/store/redis.js';
+import type { TriageEngine } from '../src/triage/engine.js';
+
+const DigestJobSchema = z.object({ replyTo: ReplyTargetSchema.nullable().default(null) });
+
+/**
+ * The `digest` processor. `run` (from the scheduler or /digest) starts a BullMQ flow: one
+ * `checks` job per registered node as children, and `collect` as the parent, which runs once
+ * every check is done and posts the digest through the outbox.
+ */
+export function digestProcessor(deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; outbox: Outbox; engine: () => Promise<TriageEngine> }) {
+  let flows: FlowProducer | null = null;
+  const collect = async (results: CheckResult[], replyTo: z.infer<typeof ReplyTargetSchema> | null) => {
+    const { data, reply } = await buildDigest(digestDeps(deps.cfg, deps.store, await deps.engine()), results);
+    for (const target of replyTo ? [replyTo] : digestTargets(deps.cfg)) await deps.outbox.put({ target, reply });
+    return { allClear: data.allClear, failing: data.failing.length, posted: replyTo ? 1 : digestTargets(deps.cfg).length };
+  };
+  const processor = async (job: Job) => {
+    const { replyTo } = DigestJobSchema.parse(job.data ?? {});
+    if (job.name === 'collect') {
+      const values = Object.values(await job.getChildrenValues()) as CheckResult[][];
+      return collect(values.flat(), replyTo);
+    }
+    if (!deps.cfg.nodes.length) return collect([], replyTo);
+    flows ??= new FlowProducer({ connection: ownConnection(deps.redis), prefix: bullPrefix(deps.cfg.redisPrefix) });
+    const flow = await flows.add({
+      name: 'collect',
+      queueName: QUEUES.digest,
+      data: { replyTo },
+      children: deps.cfg.nodes.map((n) => ({ name: 'run', queueName: QUEUES.checks, data: { node: n.name }, opts: { ignoreDependencyOnFailure: true } })),
+    });
+    return { flow: flow.job.id };
+  };
+  return Object.assign(processor, { close: async () => flows?.close() });
+}
