@@ -212,6 +212,18 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     assert.deepEqual(customIds(post.body as Posted).map((i) => i.split(':')[1]), ['escalate']);
   });
 
+  it('Escalate runs as a queue job and tells the thread where the issue is (a local file without GITHUB_TOKEN)', async () => {
+    const { threadId, body } = await pasteAndAnswer('ERROR llmspell_providers::openai: Error: Rate limit exceeded. Please retry after 20 seconds');
+    const escalate = customIds(body).find((i) => i.startsWith('medic:escalate:'))!;
+    const mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: escalate, roles: [fake.roles.oncall.id] });
+    const told = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages` && /Escalated to a local file/.test((c.body as Posted).content), 30_000);
+    const path = /written to (\S+\.md)/.exec((told.body as Posted).content)![1]!;
+    const md = readFileSync(path, 'utf8');
+    assert.match(md, /## Debug Output/);
+    assert.match(md, new RegExp(`\\[The chat thread\\]\\(https://discord\\.com/channels/${fake.guildId}/${threadId}\\)`));
+  });
+
   it('"Triage with Medic" works on any message', async () => {
     const mark = fake.calls.length;
     fake.sendMessageAction({ channelId: fake.channels.general.id, name: 'Triage with Medic', content: 'Warning  FailedMount  45s  kubelet  MountVolume.SetUp failed for volume "data"' });

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './fakes/github.js';
+import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -97,6 +98,19 @@ describe('escalation to GitHub (real Octokit client, fake GitHub API)', () => {
     assert.match(r.stdout, /^Opened #1 \(https:\/\/github\.example\/acme\/ops\/issues\/1\)\.$/m);
     const issue = gh.issues.find((i) => i.repo === 'acme/ops')!;
     assert.match(issue.body, /The chat thread: console channel console/);
+  });
+
+  it('Escalate on a bundle report opens an issue with the bundle\'s findings', async () => {
+    const bundles = await makeBundles(join(dir, 'bundles'));
+    const r = await medic(['console'], { env, input: `/analyze ${bundles.lloom}\n1\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Actions: \[1\] Escalate/);
+    assert.match(r.stdout, /^Escalated: #\d+$/m);
+    const issue = gh.issues.filter((i) => i.repo === 'acme/lloom-ops').at(-1)!;
+    assert.match(issue.body, /## Bundle findings/);
+    assert.match(issue.body, /- FAIL LMStudio connection failed: `logs\/lloom-executor\.log:\d+: /);
+    assert.match(issue.body, /- FAIL Disk \/ is 96% full/);
+    for (const c of CANARIES) assert.ok(!issue.body.includes(c), `canary ${c} reached the issue`);
   });
 
   it('without GITHUB_TOKEN writes the issue as Markdown under data/escalations and says where', async () => {

@@ -5,7 +5,7 @@ import type { MedicConfig } from '../src/config.js';
 import { analyzeBundle } from '../src/bundles/analyze.js';
 import { BundleError } from '../src/bundles/limits.js';
 import { reportReply } from '../src/bundles/report.js';
-import { bundleSummary, describeProgress, progressReply, refusalReply, Throttle } from '../src/bundles/runner.js';
+import { bundleSummary, describeProgress, progressReply, refusalReply, saveBundleAnswer, Throttle } from '../src/bundles/runner.js';
 import type { RecordStore } from '../src/store/records.js';
 import { BundleJobSchema } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
@@ -34,7 +34,8 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store
       const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: data.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
       await deps.store.addBundleSummary(bundleSummary(report));
-      await deps.outbox.put({ target, reply: reportReply(report) });
+      const answerId = await saveBundleAnswer(deps.store, report, target, data.userId);
+      await deps.outbox.put({ target, reply: reportReply(report, 5, true), answerId });
       if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, `Done: ${report.findings.length} findings.`), edit: data.progressMessage });
       settled = true;
       return { findings: report.findings.length };

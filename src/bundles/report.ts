@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Reply, ReplySection } from '../chat/reply.js';
 import type { BundleReport, Finding } from './analyze.js';
 import { formatBytes } from './limits.js';
@@ -108,8 +109,26 @@ export function renderReportMarkdown(r: BundleReport): string {
   return out.join('\n') + '\n';
 }
 
-/** The chat summary: the top findings, with the full Markdown report attached. */
-export function reportReply(r: BundleReport, top = 5): Reply {
+/** A bundle's fingerprint: the fixes and titles of its failures, so the same broken state escalates to one issue. */
+export function bundleFingerprint(r: BundleReport): string {
+  const key = r.findings
+    .filter((f) => f.severity === 'fail')
+    .map((f) => f.fix?.cardId ?? `${f.analyzer ?? 'logs'}:${f.title.replace(/\d+/g, '#')}`)
+    .sort()
+    .join('\n');
+  return 'fp_' + createHash('sha256').update(key || r.bundle).digest('hex').slice(0, 16);
+}
+
+/** What an escalation of the bundle carries: its failures and warnings, and their first evidence line. */
+export function bundleEscalation(r: BundleReport): { paste: string; findings: Array<{ severity: string; title: string; evidence: string }> } {
+  const top = r.findings.filter((f) => f.severity !== 'info').slice(0, 10);
+  const findings = top.map((f) => ({ severity: f.severity, title: f.title, evidence: f.evidence[0] ? `${f.evidence[0].file}:${f.evidence[0].line}: ${f.evidence[0].text}` : f.message }));
+  const paste = top.flatMap((f) => f.evidence.slice(0, 2).map((e) => e.text)).join('\n').slice(0, 20_000) || r.bundle;
+  return { paste, findings };
+}
+
+/** The chat summary: the top findings, with the full Markdown report attached (and Escalate, when it has an answer id). */
+export function reportReply(r: BundleReport, top = 5, escalatable = false): Reply {
   const shown = r.findings.filter((f) => f.severity !== 'info').slice(0, top);
   const sections: ReplySection[] = shown.map((f) => {
     const lines = [f.message + seen(f)];
@@ -130,7 +149,7 @@ export function reportReply(r: BundleReport, top = 5): Reply {
     summary: `Systems: ${systemsLine(r)}. Files: ${filesLine(r)}. Logs: ${logsLine(r)}.${more > 0 ? ` ${more} more finding${more === 1 ? '' : 's'} in the attached report.` : ''}`,
     sections,
     citations,
-    actions: [],
+    actions: escalatable && r.findings.some((f) => f.severity !== 'info') ? [{ id: 'escalate', label: 'Escalate' }] : [],
     attachments: [{ name: `${r.bundle.replace(/[^\w.-]+/g, '_')}-report.md`, contentType: 'text/markdown', content: renderReportMarkdown(r) }],
     notes: r.redactions.length ? [`Secrets were hidden from this report (${r.redactions.length} file${r.redactions.length === 1 ? '' : 's'}).`] : [],
   };

@@ -11,7 +11,8 @@ import { analyzeBundle, type AnalyzeProgress, type BundleReport } from './analyz
 import type { BundleSummary, RecordStore } from '../store/records.js';
 import { checkUploadSize, downloadUpload } from './download.js';
 import { BundleError, formatBytes } from './limits.js';
-import { reportReply } from './report.js';
+import { bundleEscalation, bundleFingerprint, reportReply } from './report.js';
+import { randomBytes } from 'node:crypto';
 
 /** Chat edits are rate-limited: progress is shown at most this often. */
 const PROGRESS_EVERY_MS = 2000;
@@ -30,6 +31,15 @@ export function describeProgress(p: AnalyzeProgress): string {
 /** The reply when a bundle is refused or unreadable: what was wrong, and what to do. */
 export function refusalReply(name: string, err: BundleError): Reply {
   return notice(`Could not analyze ${name}`, `${err.message.replace(/^[^:]+: /, '')}. Nothing from it was kept.`);
+}
+
+/** Keeps a bundle report as an answer, so "Escalate" on it knows what to escalate. Returns its id. */
+export async function saveBundleAnswer(store: RecordStore, r: BundleReport, target: ReplyTarget, userId: string): Promise<string> {
+  const id = randomBytes(6).toString('base64url');
+  const { paste, findings } = bundleEscalation(r);
+  const top = r.findings.find((f) => f.severity === 'fail' && f.fix);
+  await store.saveAnswer({ id, fingerprint: bundleFingerprint(r), cardId: top?.fix?.cardId ?? null, alternatives: [], platform: target.platform, channelId: target.channelId, threadId: target.threadId, userId, createdAt: new Date().toISOString(), paste, system: r.systems[0]?.system ?? null, findings });
+  return id;
 }
 
 /** What the digest lists about an analyzed bundle. */
@@ -98,7 +108,7 @@ export class BundleRunner {
   }
 
   /** The report now (inline), a refusal, or null when the report will arrive through the outbox. */
-  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger): Promise<{ reply: Reply; refused: boolean } | null> {
+  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger, userId = 'unknown'): Promise<{ reply: Reply; refused: boolean; answerId?: string } | null> {
     try {
       if (file.platform !== 'console') checkUploadSize(file, this.cfg.bundles.maxDownloadMB);
     } catch (err) {
@@ -124,7 +134,7 @@ export class BundleRunner {
       }
       if (this.producer && upload) {
         await show.settle();
-        await this.producer.enqueueBundle({ upload, name: file.name, replyTo: target, progressMessage: ack });
+        await this.producer.enqueueBundle({ upload, name: file.name, replyTo: target, progressMessage: ack, userId });
         if (ack) await messenger.edit(ack, progressReply(file.name, 'Queued for a worker.'));
         upload = null; // the worker owns it now
         return null;
@@ -132,8 +142,9 @@ export class BundleRunner {
       const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
       await this.store.addBundleSummary(bundleSummary(report));
+      const answerId = await saveBundleAnswer(this.store, report, target, userId);
       if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
-      return { reply: reportReply(report), refused: false };
+      return { reply: reportReply(report, 5, true), refused: false, answerId };
     } catch (err) {
       await show.settle();
       if (!(err instanceof BundleError)) throw err;

@@ -13,6 +13,8 @@ export interface InboundMessage {
   mentioned: boolean;
   /** Files attached to the message. */
   files?: ChatFile[];
+  /** The message's URL, when the platform has one. */
+  link?: string;
 }
 
 /**

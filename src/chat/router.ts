@@ -22,6 +22,8 @@ export interface RequestOrigin {
   user: ChatUser;
   channelId: string;
   threadId: string | null;
+  /** A URL of the conversation, when the platform has one (for escalated issues). */
+  link?: string;
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -56,7 +58,7 @@ export class Router {
     if (!m.mentioned && (!this.isTriageChannel(m) || m.threadId)) return silent('not a triage channel');
     if (!(await this.store.claim(`${m.platform}:${m.channelId}:${m.messageId}`, SEEN_TTL_SECONDS))) return silent('already answered');
     const text = stripMentions(m.text);
-    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId };
+    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId, ...(m.link ? { link: m.link } : {}) };
     if (m.mentioned && m.files?.length) return this.onCommand('analyze', {}, origin, { files: m.files, messenger });
     if (m.mentioned) {
       if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
@@ -163,8 +165,9 @@ export class Router {
           node: null,
           match: card ? { cardId: card.id, title: displayTitle(card), confidence: answer.confidence ?? 0 } : null,
           tried: [...new Set([...(fb?.notIt ?? []), ...(fb?.picked ?? [])])].slice(0, 20),
-          thread: { ...target, link: null },
+          thread: { ...target, link: origin.link ?? null },
           replyTo: target,
+          findings: answer.findings ?? [],
         });
         return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
       }
@@ -185,7 +188,7 @@ export class Router {
       node: null,
       match: card ? { cardId: card.id, title: displayTitle(card), confidence: r.confidence } : null,
       tried: [],
-      thread: { ...target, link: null },
+      thread: { ...target, link: origin.link ?? null },
       replyTo: target,
     });
     return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted here.'), true);

@@ -22,7 +22,8 @@ export function trackerFor(cfg: MedicConfig): Tracker {
 export async function escalationInput(cfg: MedicConfig, store: RecordStore, job: EscalationJob): Promise<EscalationInput> {
   const nodes = cfg.nodes.filter((n) => (job.node ? n.name === job.node : n.system === job.system));
   const checks = (await Promise.all(nodes.map((n) => store.checkHistory(n.name, 1)))).flat();
-  return { ...job, checks, findings: [] };
+  const { replyTo: _replyTo, findings, ...rest } = job;
+  return { ...rest, checks, findings: findings ?? [] };
 }
 
 export function escalationReply(r: EscalationResult): Reply {

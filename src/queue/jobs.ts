@@ -37,9 +37,11 @@ export const BundleJobSchema = z
     name: z.string().min(1).max(255),
     replyTo: ReplyTargetSchema,
     progressMessage: z.string().nullable(),
+    /** Who asked (kept with the report, for escalation). */
+    userId: z.string().default('unknown'),
   })
   .strict();
-export type BundleJob = z.infer<typeof BundleJobSchema>;
+export type BundleJob = z.input<typeof BundleJobSchema>;
 
 /** An error to escalate to the tracker, keyed on its thread so a retry never doubles it. */
 export const EscalationJobSchema = z
@@ -52,6 +54,8 @@ export const EscalationJobSchema = z
     tried: z.array(z.string()).max(20),
     thread: z.object({ platform: z.string(), channelId: z.string(), threadId: z.string().nullable(), link: z.string().nullable() }).nullable(),
     replyTo: ReplyTargetSchema.nullable(),
+    /** A bundle report's top findings, when the thread is a bundle's. */
+    findings: z.array(z.object({ severity: z.string(), title: z.string(), evidence: z.string() })).max(10).default([]),
   })
   .strict();
-export type EscalationJob = z.infer<typeof EscalationJobSchema>;
+export type EscalationJob = z.input<typeof EscalationJobSchema>;

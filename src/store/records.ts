@@ -24,6 +24,8 @@ export interface AnswerRecord {
   paste?: string;
   system?: string | null;
   confidence?: number;
+  /** For a bundle report: its top findings, for escalation. */
+  findings?: Array<{ severity: string; title: string; evidence: string }>;
 }
 
 /** A bundle analyzed, as the digest lists it. */

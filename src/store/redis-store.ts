@@ -17,6 +17,7 @@ const Answer = z.object({
   paste: z.string().optional(),
   system: z.string().nullable().optional(),
   confidence: z.number().optional(),
+  findings: z.array(z.object({ severity: z.string(), title: z.string(), evidence: z.string() })).optional(),
 });
 const Escalation = z.object({ where: z.string(), number: z.number(), url: z.string(), action: z.string(), at: z.string() });
 

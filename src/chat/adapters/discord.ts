@@ -123,6 +123,7 @@ export class DiscordFrontDoor {
       text: message.content,
       mentioned: this.client.user ? message.mentions.users.has(this.client.user.id) : false,
       files: [...message.attachments.values()].map((a) => ({ platform: 'discord' as const, name: a.name, size: a.size, url: a.url })),
+      link: message.url,
     };
     let target: TextBasedChannel = channel;
     let messenger: Messenger | null = null;
@@ -172,6 +173,7 @@ export class DiscordFrontDoor {
       user: this.user(i.member as GuildMember | null, i.user.id, i.user.username),
       channelId: inThread ? (channel!.isThread() ? (channel.parentId ?? channel.id) : '') : (i.channelId ?? ''),
       threadId: inThread ? (i.channelId ?? null) : null,
+      link: `https://discord.com/channels/${i.guildId ?? '@me'}/${i.channelId ?? ''}`,
     };
   }
 

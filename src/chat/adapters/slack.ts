@@ -29,6 +29,7 @@ export class SlackFrontDoor {
   readonly app: InstanceType<typeof App>;
   private readonly receiver: InstanceType<typeof HTTPReceiver> | null;
   private botUserId: string | null = null;
+  private teamUrl: string | null = null;
   private readonly channelNames = new Map<string, string | null>();
   private readonly groupMembers = new Map<string, { at: number; users: Set<string> }>();
 
@@ -57,6 +58,7 @@ export class SlackFrontDoor {
   async start(): Promise<void> {
     const auth = await this.app.client.auth.test();
     this.botUserId = (auth.user_id as string | undefined) ?? null;
+    this.teamUrl = (auth.url as string | undefined) ?? null;
     if (this.opts.appToken) await this.app.start();
     this.svc.log.info({ user: this.botUserId, mode: this.opts.appToken ? 'socket' : 'http' }, 'slack ready');
   }
@@ -89,6 +91,11 @@ export class SlackFrontDoor {
 
   private messenger(target: { channelId: string; threadId: string | null }): Messenger {
     return { target, post: (reply) => this.post(target, reply), edit: (ts, reply) => this.edit(target, ts, reply) };
+  }
+
+  /** The permalink form of a thread: `https://team.slack.com/archives/C123/p1700000000000100`. */
+  private link(channel: string, ts: string | null | undefined): string | undefined {
+    return this.teamUrl && ts ? `${this.teamUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}` : undefined;
   }
 
   private async channelName(client: WebClient, id: string): Promise<string | null> {
@@ -157,6 +164,7 @@ export class SlackFrontDoor {
         isBot: Boolean(m.bot_id) || m.user === this.botUserId,
         text,
         mentioned,
+        ...(this.link(m.channel, m.thread_ts ?? m.ts) ? { link: this.link(m.channel, m.thread_ts ?? m.ts)! } : {}),
         files: (m.files ?? []).filter((f) => f.url_private_download ?? f.url_private).map((f) => ({ platform: 'slack' as const, name: f.name ?? 'upload', size: f.size ?? 0, url: (f.url_private_download ?? f.url_private)! })),
       };
       const outcome = await this.svc.router.onMessage(inbound, this.messenger({ channelId: m.channel, threadId: m.thread_ts ?? m.ts }));
@@ -192,7 +200,8 @@ export class SlackFrontDoor {
       const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string } };
       const channelId = b.channel?.id ?? '';
       const threadTs = b.message?.thread_ts ?? b.message?.ts ?? null;
-      const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: await this.groupsOf(client, b.user.id) }, channelId, threadId: threadTs };
+      const link = this.link(channelId, threadTs);
+      const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: await this.groupsOf(client, b.user.id) }, channelId, threadId: threadTs, ...(link ? { link } : {}) };
       const outcome = await this.svc.router.onAction(id, answerId, origin, a.selected_option?.value);
       await this.deliver(client, { channelId, threadTs, userId: b.user.id }, outcome);
     });

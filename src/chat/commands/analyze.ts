@@ -17,9 +17,9 @@ export const analyze: ChatCommand = {
       return { kind: 'reply', ephemeral: true, reply: notice('Attach a bundle to analyze', how) };
     }
     if (!ctx.messenger) return { kind: 'reply', ephemeral: true, reply: notice('Cannot show progress here', 'Run /analyze in a channel or thread.') };
-    const done = await ctx.bundles.run(file, { platform: ctx.platform, ...ctx.messenger.target }, ctx.messenger);
+    const done = await ctx.bundles.run(file, { platform: ctx.platform, ...ctx.messenger.target }, ctx.messenger, ctx.user.id);
     // Queued: the progress message already says so, and the report will follow it.
     if (!done) return { kind: 'silent', reason: 'bundle queued' };
-    return { kind: 'reply', ephemeral: done.refused, reply: done.reply };
+    return { kind: 'reply', ephemeral: done.refused, reply: done.reply, ...(done.answerId ? { answerId: done.answerId } : {}) };
   },
 };
