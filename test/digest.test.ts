@@ -111,6 +111,15 @@ describe('medic digest (embedded defaults, seeded records)', () => {
     assert.match(text.stdout, /3x Circuit Breaker Open \(fp_aaaaaaaaaaaaaaaa\), 33% marked fixed/);
   });
 
+  it('/digest in the console posts it with the chart attached', async () => {
+    const r = await medic(['console'], { env: env(), input: '/digest\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Health digest: 1 down/m);
+    const saved = /Attached digest-[\d-]+\.png: saved to (\S+\.png)/.exec(r.stdout);
+    assert.ok(saved, r.stdout);
+    assert.ok(PNG.sync.read(readFileSync(saved[1]!)).width > 0);
+  });
+
   it('says "all clear" with the numbers behind it when nothing is wrong', async () => {
     const calm = tempDir();
     const cfg = join(calm, 'medic.yaml');
@@ -203,5 +212,15 @@ describe('the digest on BullMQ (real Redis), to Discord and Slack through the ou
     assert.match(JSON.stringify(upload.body), /digest-\d{4}-\d{2}-\d{2}\.png/);
     const nodes = await medic(['nodes', '--json'], { env });
     assert.equal((JSON.parse(nodes.stdout) as Array<{ status: string }>)[0]!.status, 'up', 'the flow ran the node\'s checks');
+  });
+
+  it('medic digest --post sends it through the outbox to both platforms', async () => {
+    const mark = discord.calls.length;
+    const markSlack = slack.calls.length;
+    const r = await medic(['digest', '--post'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /digest queued for discord \d+ and slack CDIGEST/);
+    await discord.waitFor((c) => discord.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${discord.channels.general.id}/messages` && c.files.length > 0, 30_000);
+    await slack.waitFor((c) => slack.calls.indexOf(c) >= markSlack && c.method === 'chat.postMessage' && c.body.channel === 'CDIGEST', 30_000);
   });
 });
