@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   MEDIC_REDIS_PREFIX: z.string().regex(/^[\w:.-]+$/).optional(),
   MEDIC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   GITHUB_TOKEN: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  MEDIC_LLM_MODEL: z.string().min(1).optional(),
+  MEDIC_LLM_RERANK: flag,
   GITHUB_API_URL: z.string().url().optional(),
 });
 
@@ -127,7 +131,22 @@ const FileSchema = z
       .strict()
       .default({ onClosed: 'reopen', recentDays: 30 }),
     bundles: BundleLimitsSchema.default(DEFAULT_LIMITS),
-    llm: z.unknown().optional(),
+    llm: z
+      .object({
+        model: z.string().min(1).optional(),
+        /** The whole LLM step of one answer, retries included; past it, the extractive answer. */
+        budgetMs: z.number().int().min(500).max(120_000).default(8000),
+        /** One request. */
+        timeoutMs: z.number().int().min(500).max(120_000).default(6000),
+        retries: z.number().int().min(0).max(5).default(2),
+        maxTokens: z.number().int().min(64).max(8192).default(700),
+        /** What the prompt may take, in tokens (paste and cards are trimmed to fit). */
+        contextTokens: z.number().int().min(1000).max(200_000).default(6000),
+        /** Let the model choose among close candidates (still only retrieved ones). */
+        rerank: z.boolean().default(false),
+      })
+      .strict()
+      .default({ budgetMs: 8000, timeoutMs: 6000, retries: 2, maxTokens: 700, contextTokens: 6000, rerank: false }),
   })
   .strict();
 
@@ -153,6 +172,8 @@ export interface MedicConfig {
   bundles: FileConfig['bundles'];
   escalation: FileConfig['escalation'];
   digest: FileConfig['digest'];
+  /** The model, when one is configured (a key or a base URL, and a model name); null means extractive answers only. */
+  llm: (Omit<FileConfig['llm'], 'model'> & { model: string; apiKey: string; baseURL?: string }) | null;
   github: { token: string; apiUrl?: string } | null;
   discord: { token: string; apiUrl?: string } | null;
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string } | null;
@@ -160,6 +181,17 @@ export interface MedicConfig {
   redisTopology: FileConfig['redis'] | null;
   /** Key prefix for everything Medic keeps in Redis. */
   redisPrefix: string;
+}
+
+/** A model is used when the environment names a key or a compatible server, and a model. */
+function llmConfig(e: z.infer<typeof EnvSchema>, file: FileConfig['llm']): MedicConfig['llm'] {
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) return null;
+  const model = e.MEDIC_LLM_MODEL ?? file.model;
+  // A key set for other tools is not a request to use a model: it takes a model name too.
+  if (!model) return null;
+  const { model: _m, ...rest } = file;
+  // Local servers (LM Studio, Ollama, vLLM) take any key.
+  return { ...rest, model, apiKey: e.OPENAI_API_KEY ?? 'not-needed', ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), rerank: e.MEDIC_LLM_RERANK ?? rest.rerank };
 }
 
 function clusterSafe(prefix: string, cluster: boolean): string {
@@ -232,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bundles: file.bundles,
     escalation: file.escalation,
     digest: file.digest,
+    llm: llmConfig(e, file.llm),
     github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,
     slack: e.SLACK_BOT_TOKEN

@@ -9,6 +9,8 @@ import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './i
 import type { BundleRunner } from '../bundles/runner.js';
 import type { EscalationRunner } from '../escalate/runner.js';
 import type { DigestRunner } from '../digest/runner.js';
+import type { LlmClient } from '../llm/client.js';
+import { groundedAnswer } from '../llm/grounded.js';
 import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
@@ -45,6 +47,7 @@ export class Router {
     private readonly bundles: BundleRunner,
     private readonly escalations: EscalationRunner,
     private readonly digest: DigestRunner,
+    private readonly llm: LlmClient | null = null,
   ) {}
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -223,6 +226,12 @@ export class Router {
     }
     this.metrics.triage.inc({ platform: origin.platform, outcome: r.abstain ? 'abstain' : 'answer' });
     if (r.abstain && !requested) return silent('abstained');
+    if (this.llm && !r.abstain) {
+      // The model writes the answer from the retrieved sections, or the extractive one stands.
+      const g = await groundedAnswer(this.llm, this.engine, text, r);
+      this.metrics.llm.inc({ outcome: g.failure ?? 'ok' });
+      r = { ...r, reply: g.reply };
+    }
     const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
     const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
     const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: redactText(text).slice(0, 20_000), system: r.system, confidence: r.confidence });

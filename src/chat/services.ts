@@ -13,6 +13,7 @@ import { CheckRunner } from '../checks/runner.js';
 import { BundleRunner } from '../bundles/runner.js';
 import { EscalationRunner } from '../escalate/runner.js';
 import { DigestRunner } from '../digest/runner.js';
+import { LlmClient } from '../llm/client.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -44,16 +45,19 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
   const store = storeFor(cfg, redis);
+  const model = cfg.llm ? `; answers written by ${cfg.llm.model}${cfg.llm.baseURL ? ` at ${cfg.llm.baseURL}` : ''} from the guides` : '';
   const mode = redis
     ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
+  const modeLine = mode + model;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
   const bundles = new BundleRunner(cfg, async () => engine, redis, store);
   const escalations = new EscalationRunner(cfg, store, redis);
   const digest = new DigestRunner(cfg, store, async () => engine, redis);
-  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest);
+  const llm = cfg.llm ? new LlmClient(cfg.llm) : null;
+  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm);
   return {
     cfg,
     engine,
@@ -63,7 +67,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     log,
     router,
     digest,
-    mode,
+    mode: modeLine,
     async close() {
       await checks.close();
       await bundles.close();
