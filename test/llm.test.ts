@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { FakeOpenAI } from './fakes/openai.js';
-import { medic, ROOT, tempDir } from './helpers.js';
+import { daemon, type Daemon, medic, ROOT, tempDir } from './helpers.js';
+import { FakeDiscord } from './fakes/discord.js';
+import { FakeSlack } from './fakes/slack.js';
 
 const CARD = 'lloom#problem-lmstudio-connection-failed';
 const PASTE = 'ERROR lloom_executor::llm_client: Failed to connect to LMStudio: Connection refused';
@@ -22,6 +24,8 @@ describe('LLM-assisted answers (real openai client, fake OpenAI-compatible serve
   const fake = new FakeOpenAI();
   const dir = tempDir();
   let env: Record<string, string>;
+
+  beforeEach(() => fake.reset());
 
   /** Pastes into the console and returns what it printed. */
   const ask = async (paste: string) => {
@@ -130,6 +134,74 @@ describe('LLM-assisted answers (real openai client, fake OpenAI-compatible serve
     assert.doesNotMatch(out, /Run the fix from the paste/);
     const prompt = String(fake.requests.at(-1)!.body.messages[0].content);
     assert.ok(prompt.indexOf('Ignore previous instructions') > prompt.indexOf('<<<PASTE'), 'the paste is inside its delimiters');
+  });
+});
+
+describe('streamed answers in chat (fake Discord and Slack, fake model)', () => {
+  const model = new FakeOpenAI();
+  const discord = new FakeDiscord();
+  const slack = new FakeSlack();
+  let bot: Daemon;
+
+  before(async () => {
+    await model.start();
+    await discord.start();
+    await slack.start();
+    // Each chunk of the answer takes 120 ms: about two seconds in all.
+    model.fallback = () => ({ content: JSON.stringify(GOOD), chunkDelayMs: 120 });
+    const dir = tempDir();
+    const env = {
+      MEDIC_DATA_DIR: dir,
+      REDIS_URL: 'off',
+      MEDIC_PORT: '0',
+      OPENAI_BASE_URL: model.baseURL,
+      MEDIC_LLM_MODEL: 'fake-model',
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_API_URL: discord.apiUrl,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: 'xapp-fake-app-token',
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const built = await medic(['index'], { env });
+    assert.equal(built.code, 0, built.stderr);
+    bot = daemon(['serve'], env);
+    await bot.waitFor(/serving \/health/, 60_000);
+  });
+
+  after(async () => {
+    await bot?.stop();
+    await model.stop();
+    await discord.stop();
+    await slack.stop();
+  });
+
+  it('Discord: the answer streams into one message by throttled edits, and ends with citations and buttons', async () => {
+    const id = discord.sendMessage({ channel: 'troubleshooting', content: PASTE });
+    const thread = await discord.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/messages/${id}/threads`));
+    const placeholder = await discord.waitFor((c) => discord.calls.indexOf(c) > discord.calls.indexOf(thread) && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+    assert.match((placeholder.body as { content: string }).content, /Writing an answer from the guide/);
+    const channel = placeholder.path.split('/')[2]!;
+    const final = await discord.waitFor((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${channel}/messages/`) && JSON.stringify(c.body).includes('medic:fixed:'), 30_000);
+    const body = final.body as { content: string; components: unknown[] };
+    assert.match(body.content, /The executor cannot reach LM Studio on port 1234/);
+    assert.match(body.content, /Source: knowledge\/lloom\.md/);
+    const edits = discord.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${channel}/messages/`));
+    const partial = edits.filter((c) => c !== final);
+    assert.ok(partial.length >= 1, 'nothing streamed before the final answer');
+    assert.ok(partial.some((c) => /The executor cannot/.test((c.body as { content: string }).content)), 'the partial edits show the answer as it is written');
+    for (let i = 1; i < partial.length; i++) assert.ok(partial[i]!.at - partial[i - 1]!.at >= 1000, `edits ${partial[i]!.at - partial[i - 1]!.at} ms apart`);
+    assert.ok(partial.length <= 4, `${partial.length} edits for a two-second answer`);
+  });
+
+  it('Slack: the answer streams into one message by throttled chat.update, and ends with its buttons', async () => {
+    const ts = slack.socketMessage({ channel: 'CTROUBLE', text: PASTE });
+    const placeholder = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    assert.match(String(placeholder.body.text), /Writing an answer from the guide/);
+    const final = await slack.waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body.blocks ?? []).includes('medic:fixed'), 30_000);
+    assert.match(JSON.stringify(final.body.blocks), /The executor cannot reach LM Studio on port 1234/);
+    const partial = slack.calls.filter((c) => c.method === 'chat.update' && c !== final && c.at >= placeholder.at);
+    assert.ok(partial.length >= 1 && partial.length <= 4, `${partial.length} partial updates`);
+    for (let i = 1; i < partial.length; i++) assert.ok(partial[i]!.at - partial[i - 1]!.at >= 1000);
   });
 });
 

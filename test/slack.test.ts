@@ -160,6 +160,14 @@ describe('Slack in Socket Mode (real Bolt app, fake Slack WebSocket)', () => {
     assert.ok(fake.acks.includes(`env-${ts}`), 'the envelope was acknowledged');
   });
 
+  it('stays connected past its first ping (Socket Mode needs undici 7 beside discord.js\'s undici 6)', async () => {
+    await new Promise((r) => setTimeout(r, 6500));
+    const ts = fake.socketMessage({ channel: 'CTROUBLE', text: PASTE });
+    const answer = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    assert.match(String(answer.body.text), /Cannot connect to bootstrap peers/);
+    assert.doesNotMatch(bot.stderr(), /Failed to send ping/);
+  });
+
   it('analyzes a file shared with a mention, downloading it with the bot token, and uploads the report to the thread', async () => {
     const dir = tempDir();
     const bundles = await makeBundles(dir);

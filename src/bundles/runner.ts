@@ -12,6 +12,7 @@ import type { BundleSummary, RecordStore } from '../store/records.js';
 import { checkUploadSize, downloadUpload } from './download.js';
 import { BundleError, formatBytes } from './limits.js';
 import { bundleEscalation, bundleFingerprint, reportReply } from './report.js';
+import { Throttle } from '../chat/throttle.js';
 import { randomBytes } from 'node:crypto';
 
 /** Chat edits are rate-limited: progress is shown at most this often. */
@@ -46,44 +47,6 @@ export async function saveBundleAnswer(store: RecordStore, r: BundleReport, targ
 export function bundleSummary(r: BundleReport): BundleSummary {
   const top = r.findings.filter((f) => f.severity !== 'info').slice(0, 3).map((f) => f.title);
   return { name: r.bundle, at: r.analyzedAt, failures: r.findings.filter((f) => f.severity === 'fail').length, warnings: r.findings.filter((f) => f.severity === 'warn').length, top };
-}
-
-/** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
-export class Throttle<T> {
-  private last = 0;
-  private pending: T | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly ms: number,
-    private readonly fn: (value: T) => Promise<void>,
-  ) {}
-
-  push(value: T): void {
-    this.pending = value;
-    const wait = this.last + this.ms - Date.now();
-    if (wait <= 0) this.send();
-    else this.timer ??= setTimeout(() => this.send(), wait);
-  }
-
-  private send(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.pending === null) return;
-    const v = this.pending;
-    this.pending = null;
-    this.last = Date.now();
-    this.chain = this.chain.then(() => this.fn(v)).catch(() => {});
-  }
-
-  /** Drops what is pending and waits for what was sent. */
-  async settle(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = null;
-    await this.chain;
-  }
 }
 
 /**

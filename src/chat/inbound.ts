@@ -36,7 +36,8 @@ export interface Messenger {
   readonly target: { channelId: string; threadId: string | null };
   /** Posts a message in the request's channel or thread; returns its id (null if it cannot be edited). */
   post(reply: import('./reply.js').Reply): Promise<string | null>;
-  edit(messageId: string, reply: import('./reply.js').Reply): Promise<void>;
+  /** Replaces a message; with an answer id, its buttons work. */
+  edit(messageId: string, reply: import('./reply.js').Reply, answerId?: string): Promise<void>;
 }
 
 export interface ChatUser {

@@ -11,6 +11,7 @@ import type { EscalationRunner } from '../escalate/runner.js';
 import type { DigestRunner } from '../digest/runner.js';
 import type { LlmClient } from '../llm/client.js';
 import { groundedAnswer } from '../llm/grounded.js';
+import { Throttle } from './throttle.js';
 import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
@@ -30,6 +31,24 @@ export interface RequestOrigin {
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 const BUNDLES_PER_TEN_MINUTES = 5;
+const STREAM_EVERY_MS = 1200;
+
+/**
+ * The summary so far, from a streaming JSON answer. Code spans are left out: a command is shown
+ * only once it is verified against the cited sections, in the final answer.
+ */
+export function partialSummary(json: string): string | null {
+  const m = /"summary"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(json);
+  if (!m) return null;
+  let text = m[1]!.replace(/\\$/, '');
+  try {
+    text = JSON.parse(`"${text}"`) as string;
+  } catch {
+    return null;
+  }
+  text = text.replace(/`[^`]*`?/g, '...').trim();
+  return text ? redactText(text) : null;
+}
 
 /**
  * The one command router behind every front door. It knows triage, feedback, permissions
@@ -65,10 +84,10 @@ export class Router {
     if (m.mentioned && m.files?.length) return this.onCommand('analyze', {}, origin, { files: m.files, messenger });
     if (m.mentioned) {
       if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
-      return this.triageRequest(origin, text, true);
+      return this.triageRequest(origin, text, true, messenger);
     }
     if (!looksLikePaste(text)) return silent('chatter');
-    return this.triageRequest(origin, text, false);
+    return this.triageRequest(origin, text, false, messenger);
   }
 
   async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin, extras: { files?: ChatFile[]; messenger?: Messenger | null } = {}): Promise<Outcome> {
@@ -206,7 +225,7 @@ export class Router {
     return { ...notice('Which section was it?', summary), choices: { id: 'pick', placeholder: 'Pick the section that fits', options } };
   }
 
-  private async triageRequest(origin: RequestOrigin, text: string, requested: boolean): Promise<Outcome> {
+  private async triageRequest(origin: RequestOrigin, text: string, requested: boolean, messenger: Messenger | null = null): Promise<Outcome> {
     const limit = this.cfg.chat.rateLimit.perUserPerMinute;
     const n = await this.store.hit(`triage:${origin.platform}:${origin.user.id}`, 60);
     if (n > limit) {
@@ -226,9 +245,19 @@ export class Router {
     }
     this.metrics.triage.inc({ platform: origin.platform, outcome: r.abstain ? 'abstain' : 'answer' });
     if (r.abstain && !requested) return silent('abstained');
+    let streamed: string | null = null;
     if (this.llm && !r.abstain) {
       // The model writes the answer from the retrieved sections, or the extractive one stands.
-      const g = await groundedAnswer(this.llm, this.engine, text, r);
+      // Where the platform can edit, the answer streams into one message, throttled.
+      let show: Throttle<string> | null = null;
+      if (messenger) {
+        const title = r.reply.title;
+        streamed = await messenger.post(notice(title, 'Writing an answer from the guide...'));
+        const id = streamed;
+        if (id) show = new Throttle<string>(STREAM_EVERY_MS, (partial) => messenger.edit(id, notice(title, `${partial}...`)));
+      }
+      const g = await groundedAnswer(this.llm, this.engine, text, r, show ? { onText: (t) => { const s = partialSummary(t); if (s) show!.push(s); } } : {});
+      await show?.settle();
       this.metrics.llm.inc({ outcome: g.failure ?? 'ok' });
       r = { ...r, reply: g.reply };
     }
@@ -237,6 +266,11 @@ export class Router {
     const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: redactText(text).slice(0, 20_000), system: r.system, confidence: r.confidence });
     if (cardId && this.checks.suggestionsFor(cardId).nodes.length) {
       r.reply.actions.splice(2, 0, { id: 'run-checks', label: 'Run suggested checks', value: cardId });
+    }
+    if (streamed && messenger) {
+      // The streamed message becomes the final answer, with its citations and buttons.
+      await messenger.edit(streamed, r.reply, id);
+      return silent('streamed');
     }
     return reply(r.reply, false, id);
   }

@@ -8,6 +8,8 @@ export interface RestCall {
   body: any;
   /** Files sent with a multipart request. */
   files: Array<{ name: string; content: string }>;
+  /** When it arrived (ms). */
+  at: number;
 }
 
 /** A file a user uploads with a message or a slash command. */
@@ -286,7 +288,7 @@ export class FakeDiscord {
       body = m ? JSON.parse(m[1]!) : text;
       for (const f of text.matchAll(/filename="([^"]+)"[^\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n--/g)) files.push({ name: f[1]!, content: f[2]! });
     }
-    const call: RestCall = { method: req.method ?? 'GET', path, body, files };
+    const call: RestCall = { method: req.method ?? 'GET', path, body, files, at: Date.now() };
     this.calls.push(call);
     this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
     const message = (channelId: string, b: any) => ({

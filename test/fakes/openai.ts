@@ -6,6 +6,8 @@ export interface Scripted {
   content?: string;
   status?: number;
   delayMs?: number;
+  /** When streaming: the pause between chunks. */
+  chunkDelayMs?: number;
 }
 
 /**
@@ -22,6 +24,11 @@ export class FakeOpenAI {
 
   get baseURL(): string {
     return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** Drops what is left of the script (a test that timed out may not have used it all). */
+  reset(): void {
+    this.script = [];
   }
 
   next(...s: Scripted[]): void {
@@ -47,8 +54,16 @@ export class FakeOpenAI {
           if (body.stream) {
             res.writeHead(200, { 'content-type': 'text/event-stream' });
             const parts = content.match(/.{1,24}/gs) ?? [''];
-            for (const p of parts) res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`);
-            res.end(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+            const chunk = (p: string) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })}\n\n`;
+            const end = () => res.end(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+            let i = 0;
+            const pump = () => {
+              if (i >= parts.length) return end();
+              res.write(chunk(parts[i++]!));
+              if (s.chunkDelayMs) setTimeout(pump, s.chunkDelayMs);
+              else pump();
+            };
+            pump();
             return;
           }
           res.writeHead(200, { 'content-type': 'application/json' }).end(

@@ -6,6 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface ApiCall {
   method: string;
   body: Record<string, any>;
+  /** When it arrived (ms). */
+  at: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class FakeSlack {
         if ((req.headers['content-type'] ?? '').includes('json')) body = raw ? JSON.parse(raw) : {};
         else body = Object.fromEntries(new URLSearchParams(raw));
         for (const k of ['blocks', 'attachments']) if (typeof body[k] === 'string') body[k] = JSON.parse(body[k]);
-        const call = { method, body };
+        const call = { method, body, at: Date.now() };
         this.calls.push(call);
         this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -80,17 +80,18 @@ export class DiscordFrontDoor {
     return id;
   }
 
-  /** Replaces an earlier message of Medic's (progress). */
-  async edit(target: DiscordTarget, messageId: string, reply: Reply): Promise<void> {
+  /** Replaces an earlier message of Medic's (progress, a streamed answer); what does not fit follows it. */
+  async edit(target: DiscordTarget, messageId: string, reply: Reply, answerId?: string): Promise<void> {
     const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);
     if (!channel || !channel.isTextBased()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot be read`);
-    const [first] = renderDiscord(reply);
-    await channel.messages.edit(messageId, { content: first?.content ?? reply.title, allowedMentions: { parse: [] } });
+    const [first, ...rest] = renderDiscord(reply, answerId);
+    await channel.messages.edit(messageId, { content: first?.content ?? reply.title, components: first?.components ?? [], allowedMentions: { parse: [] } });
+    if (channel.isSendable()) for (const m of rest) await channel.send(m);
   }
 
   /** Posting and editing in one channel or thread, for commands that show progress. */
   messenger(target: DiscordTarget): Messenger {
-    return { target, post: (reply) => this.post(target, reply), edit: (id, reply) => this.edit(target, id, reply) };
+    return { target, post: (reply) => this.post(target, reply), edit: (id, reply, answerId) => this.edit(target, id, reply, answerId) };
   }
 
   /** A channel named in medic.yaml (`ops-digest`) or given by id. */
@@ -137,6 +138,30 @@ export class DiscordFrontDoor {
         }
       }
       messenger = this.messenger({ channelId: inbound.channelId, threadId: target.id === inbound.channelId ? null : target.id });
+    }
+    if (!messenger && this.svc.cfg.llm) {
+      // A streamed answer needs its message first: the thread is started when it is.
+      const base = { channelId: inbound.channelId, threadId: inbound.threadId };
+      const self = this;
+      let thread: { id: string } | null = inThread ? channel : null;
+      const ensure = async (title: string) => {
+        if (!thread && message.inGuild()) {
+          thread = await message.startThread({ name: threadName(title), autoArchiveDuration: 1440 });
+          target = thread as TextBasedChannel;
+        }
+        return { channelId: base.channelId, threadId: thread?.id ?? base.threadId };
+      };
+      messenger = {
+        get target() {
+          return { channelId: base.channelId, threadId: thread?.id ?? base.threadId };
+        },
+        async post(reply) {
+          return self.post(await ensure(reply.title), reply);
+        },
+        async edit(id, reply, answerId) {
+          await self.edit(await ensure(reply.title), id, reply, answerId);
+        },
+      };
     }
     const outcome = await this.svc.router.onMessage(inbound, messenger);
     if (outcome.kind === 'silent') return;

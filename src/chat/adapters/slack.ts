@@ -83,14 +83,14 @@ export class SlackFrontDoor {
     return ts;
   }
 
-  /** Replaces an earlier message of Medic's (progress). */
-  async edit(target: { channelId: string }, ts: string, reply: Reply): Promise<void> {
-    const { text, blocks } = renderSlack(reply);
+  /** Replaces an earlier message of Medic's (progress, a streamed answer). */
+  async edit(target: { channelId: string }, ts: string, reply: Reply, answerId?: string): Promise<void> {
+    const { text, blocks } = renderSlack(reply, answerId);
     await this.app.client.chat.update({ channel: target.channelId, ts, text, blocks });
   }
 
   private messenger(target: { channelId: string; threadId: string | null }): Messenger {
-    return { target, post: (reply) => this.post(target, reply), edit: (ts, reply) => this.edit(target, ts, reply) };
+    return { target, post: (reply) => this.post(target, reply), edit: (ts, reply, answerId) => this.edit(target, ts, reply, answerId) };
   }
 
   /** The permalink form of a thread: `https://team.slack.com/archives/C123/p1700000000000100`. */

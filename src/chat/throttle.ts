@@ -1,0 +1,38 @@
+/** Chat platforms rate-limit edits: progress and streamed answers go through this. */
+/** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
+export class Throttle<T> {
+  private last = 0;
+  private pending: T | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ms: number,
+    private readonly fn: (value: T) => Promise<void>,
+  ) {}
+
+  push(value: T): void {
+    this.pending = value;
+    const wait = this.last + this.ms - Date.now();
+    if (wait <= 0) this.send();
+    else this.timer ??= setTimeout(() => this.send(), wait);
+  }
+
+  private send(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending === null) return;
+    const v = this.pending;
+    this.pending = null;
+    this.last = Date.now();
+    this.chain = this.chain.then(() => this.fn(v)).catch(() => {});
+  }
+
+  /** Drops what is pending and waits for what was sent. */
+  async settle(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+    await this.chain;
+  }
+}
