@@ -137,6 +137,35 @@ describe('LLM-assisted answers (real openai client, fake OpenAI-compatible serve
   });
 });
 
+describe('rerank (MEDIC_LLM_RERANK=1)', () => {
+  const fake = new FakeOpenAI();
+  let env: Record<string, string>;
+
+  before(async () => {
+    await fake.start();
+    const dir = tempDir();
+    env = { MEDIC_DATA_DIR: dir, REDIS_URL: 'off', OPENAI_BASE_URL: fake.baseURL, MEDIC_LLM_MODEL: 'fake-model', MEDIC_LLM_RERANK: '1' };
+    assert.equal((await medic(['index'], { env })).code, 0);
+  });
+
+  after(async () => {
+    await fake.stop();
+  });
+
+  it('lets the model choose among close candidates, and only among them', async () => {
+    // "Connection refused" alone: Hybridgrid and Hourglass sections score within a few points.
+    const pick = (id: string) => JSON.stringify({ cards: [id], summary: `Chose ${id}.`, steps: [], commands: [], confidence: 0.7, question: 'Which system printed this?' });
+    fake.next({ content: pick('hourglass#connection-refused') });
+    const chosen = await medic(['console'], { env, input: 'Connection refused\n\n' });
+    assert.match(chosen.stdout, /^Connection refused \(hourglass\)$/m);
+    assert.match(chosen.stdout, /## To narrow it down\nWhich system printed this\?/);
+    // A far candidate is not the model's to choose.
+    fake.next({ content: pick('hourglass#issue-performer-container-connection-failures') });
+    const far = await medic(['console'], { env, input: 'circuit breaker open connection refused\n\n' });
+    assert.match(far.stdout, /Model answer not used: the model cited a section that was not retrieved/);
+  });
+});
+
 describe('streamed answers in chat (fake Discord and Slack, fake model)', () => {
   const model = new FakeOpenAI();
   const discord = new FakeDiscord();

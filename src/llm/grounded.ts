@@ -32,6 +32,8 @@ const SCHEMA_HINT = JSON.stringify({
 });
 
 const CARDS = 3;
+/** With rerank, the model may choose a candidate scoring at least this share of the best. */
+const RERANK_SHARE = 0.8;
 const CARD_TOKENS = 700;
 
 function cardText(c: ProblemCard): string {
@@ -125,10 +127,13 @@ export async function groundedAnswer(llm: LlmClient, engine: TriageEngine, paste
   }
   const problem = verify(g, retrieved);
   if (problem) return fallback(problem);
-  // Without rerank the retrieval's choice stays first; with it, the model's (still a retrieved one).
+  // Without rerank the retrieval's choice stays first. With it, the model may pick among the
+  // candidates that retrieval found close to the best (a retrieved one, always).
   const top = retrieved[0]!;
-  const primaryId = llm.cfg.rerank ? g.cards[0]! : top.id;
-  if (!llm.cfg.rerank && !g.cards.includes(top.id)) return fallback('citation');
+  const topScore = r.matches[0]!.score;
+  const close = new Set(r.matches.filter((m) => m.score >= RERANK_SHARE * topScore).map((m) => m.id));
+  const primaryId = llm.cfg.rerank && close.has(g.cards[0]!) ? g.cards[0]! : top.id;
+  if (!g.cards.includes(primaryId)) return fallback('citation');
   const base = primaryId === top.id ? r.reply : (engine.answerFor(primaryId, r.fingerprint) ?? r.reply);
   const citedCards = [primaryId, ...g.cards.filter((id) => id !== primaryId)].map((id) => retrieved.find((c) => c.id === id)!);
   const clean = (s: string) => redactText(s).trim();
