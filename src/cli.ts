@@ -204,7 +204,8 @@ export function program(): Command {
       const store = await openStore(cfg);
       let built;
       try {
-        built = await buildDigest(digestDeps(cfg, store, engine), await runAllChecks(cfg, store));
+        const { llmFor } = await import('./llm/client.js');
+        built = await buildDigest(digestDeps(cfg, store, engine), await runAllChecks(cfg, store), new Date(), llmFor(cfg));
       } finally {
         await store.close();
       }
@@ -292,7 +293,8 @@ export function program(): Command {
       } else {
         const store = await openStore(cfg);
         try {
-          result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation);
+          const { llmFor } = await import('./llm/client.js');
+          result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation, llmFor(cfg));
         } finally {
           await store.close();
         }

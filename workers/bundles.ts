@@ -4,7 +4,9 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { MedicConfig } from '../src/config.js';
 import { analyzeBundle } from '../src/bundles/analyze.js';
 import { BundleError } from '../src/bundles/limits.js';
-import { reportReply } from '../src/bundles/report.js';
+import { bundleNarrative, narrationInput, reportReply } from '../src/bundles/report.js';
+import type { LlmClient } from '../src/llm/client.js';
+import { narrate } from '../src/llm/narrate.js';
 import { bundleSummary, describeProgress, progressReply, refusalReply, saveBundleAnswer } from '../src/bundles/runner.js';
 import { Throttle } from '../src/chat/throttle.js';
 import type { RecordStore } from '../src/store/records.js';
@@ -17,7 +19,7 @@ import type { TriageEngine } from '../src/triage/engine.js';
  * request's message, and post the report (top findings, full Markdown attached) to the thread.
  * A refused bundle is an answer, not a failure; the upload is removed once the job is settled.
  */
-export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine> }) {
+export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine>; llm: LlmClient | null }) {
   const uploads = resolve(deps.cfg.dataDir, 'uploads');
   return async (job: Job): Promise<{ findings: number } | { refused: string }> => {
     const parsed = BundleJobSchema.safeParse(job.data);
@@ -36,7 +38,8 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store
       await show.settle();
       await deps.store.addBundleSummary(bundleSummary(report));
       const answerId = await saveBundleAnswer(deps.store, report, target, data.userId);
-      await deps.outbox.put({ target, reply: reportReply(report, 5, true), answerId });
+      const story = await narrate(deps.llm, 'bundle', narrationInput(report), { narrative: bundleNarrative(report) });
+      await deps.outbox.put({ target, reply: reportReply(report, 5, true, story), answerId });
       if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, `Done: ${report.findings.length} findings.`), edit: data.progressMessage });
       settled = true;
       return { findings: report.findings.length };

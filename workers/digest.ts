@@ -9,6 +9,7 @@ import { type Outbox, ownConnection } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import type { RedisClient } from '../src/store/redis.js';
 import type { TriageEngine } from '../src/triage/engine.js';
+import type { LlmClient } from '../src/llm/client.js';
 
 const DigestJobSchema = z.object({ replyTo: ReplyTargetSchema.nullable().default(null) });
 
@@ -17,10 +18,10 @@ const DigestJobSchema = z.object({ replyTo: ReplyTargetSchema.nullable().default
  * `checks` job per registered node as children, and `collect` as the parent, which runs once
  * every check is done and posts the digest through the outbox.
  */
-export function digestProcessor(deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; outbox: Outbox; engine: () => Promise<TriageEngine> }) {
+export function digestProcessor(deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; outbox: Outbox; engine: () => Promise<TriageEngine>; llm: LlmClient | null }) {
   let flows: FlowProducer | null = null;
   const collect = async (results: CheckResult[], replyTo: z.infer<typeof ReplyTargetSchema> | null) => {
-    const { data, reply } = await buildDigest(digestDeps(deps.cfg, deps.store, await deps.engine()), results);
+    const { data, reply } = await buildDigest(digestDeps(deps.cfg, deps.store, await deps.engine()), results, new Date(), deps.llm);
     for (const target of replyTo ? [replyTo] : digestTargets(deps.cfg)) await deps.outbox.put({ target, reply });
     return { allClear: data.allClear, failing: data.failing.length, posted: replyTo ? 1 : digestTargets(deps.cfg).length };
   };

@@ -5,16 +5,17 @@ import { escalationInput, escalationReply, trackerFor } from '../src/escalate/ru
 import { EscalationJobSchema } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
+import type { LlmClient } from '../src/llm/client.js';
 
 /**
  * The `escalations` processor: look before create on every attempt (a retried job after a
  * timeout or a 5xx finds what the last attempt made), then tell the thread where it is tracked.
  */
-export function escalationsProcessor(deps: { cfg: MedicConfig; store: RecordStore; outbox: Outbox }) {
+export function escalationsProcessor(deps: { cfg: MedicConfig; store: RecordStore; outbox: Outbox; llm: LlmClient | null }) {
   return async (job: Job) => {
     const parsed = EscalationJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid escalations job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const r = await escalate(await escalationInput(deps.cfg, deps.store, parsed.data), trackerFor(deps.cfg), deps.store, deps.cfg.escalation);
+    const r = await escalate(await escalationInput(deps.cfg, deps.store, parsed.data), trackerFor(deps.cfg), deps.store, deps.cfg.escalation, deps.llm);
     if (parsed.data.replyTo) await deps.outbox.put({ target: parsed.data.replyTo, reply: escalationReply(r) });
     return r;
   };

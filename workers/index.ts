@@ -10,6 +10,7 @@ import { bundlesProcessor } from './bundles.js';
 import { escalationsProcessor } from './escalations.js';
 import { digestProcessor } from './digest.js';
 import { TriageEngine } from '../src/triage/engine.js';
+import { llmFor } from '../src/llm/client.js';
 import { NodeSlots } from '../src/queue/node-slots.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
@@ -37,6 +38,7 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
   const closers: Array<() => Promise<unknown>> = [];
   // The engine for bundles loads on the first bundle (without the dense model: bundles match on error lines).
   let engine: Promise<TriageEngine> | null = null;
+  const llm = llmFor(deps.cfg);
   const openEngine = () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) }));
   for (const q of deps.queues) {
     if (q === QUEUES.checks) {
@@ -44,13 +46,13 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
       workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
     } else if (q === QUEUES.bundles) {
       // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
-      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine, llm }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
     } else if (q === QUEUES.digest) {
-      const processor = digestProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, engine: openEngine });
+      const processor = digestProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, engine: openEngine, llm });
       closers.push(processor.close);
       workers.push(new Worker(q, processor, { ...common, concurrency: 1 }));
     } else if (q === QUEUES.escalations) {
-      workers.push(new Worker(q, escalationsProcessor({ cfg: deps.cfg, store: deps.store, outbox }), { ...common, concurrency: 4 }));
+      workers.push(new Worker(q, escalationsProcessor({ cfg: deps.cfg, store: deps.store, outbox, llm }), { ...common, concurrency: 4 }));
     } else throw new Error(`no worker for the ${q} queue in this version`);
   }
   for (const w of workers) {

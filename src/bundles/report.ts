@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Reply, ReplySection } from '../chat/reply.js';
 import type { BundleReport, Finding } from './analyze.js';
+import type { Narration } from '../llm/narrate.js';
 import { formatBytes } from './limits.js';
 
 const LABEL: Record<Finding['severity'], string> = { fail: 'FAIL', warn: 'WARN', info: 'INFO' };
@@ -127,9 +128,35 @@ export function bundleEscalation(r: BundleReport): { paste: string; findings: Ar
   return { paste, findings };
 }
 
+/** Medic's own two-paragraph narrative of a report: the fallback when no model writes one. */
+export function bundleNarrative(r: BundleReport): string {
+  const fails = r.findings.filter((f) => f.severity === 'fail');
+  const warns = r.findings.filter((f) => f.severity === 'warn');
+  if (!fails.length && !warns.length) return `Nothing wrong found in ${r.bundle}: ${r.logs.errors} error lines, none matching a known problem, and every analyzer passed.`;
+  const first = fails[0] ?? warns[0]!;
+  const names = (fs: Finding[]) => fs.slice(0, 3).map((f) => f.title).join('; ');
+  const p1 = `${r.bundle} (${systemsLine(r)}) shows ${tally(r)}${fails.length ? `: ${names(fails)}` : `: ${names(warns)}`}.`;
+  const p2 = `Start with "${first.title}"${first.fix ? `: the ${first.fix.guide} guide's "${first.fix.title}" section has the fix` : ''}, then work down the list.`;
+  return `${p1}\n\n${p2}`;
+}
+
+/** What a model is given to narrate a report. */
+export function narrationInput(r: BundleReport): Record<string, string> {
+  return {
+    bundle: r.bundle,
+    systems: systemsLine(r),
+    findings: r.findings
+      .filter((f) => f.severity !== 'info')
+      .slice(0, 10)
+      .map((f) => `- ${LABEL[f.severity]} ${f.title} (${f.count}x)${f.fix ? ` -> guide section "${f.fix.title}" (${f.fix.guide})` : ''}: ${f.evidence[0]?.text ?? f.message}`)
+      .join('\n'),
+  };
+}
+
 /** The chat summary: the top findings, with the full Markdown report attached (and Escalate, when it has an answer id). */
-export function reportReply(r: BundleReport, top = 5, escalatable = false): Reply {
+export function reportReply(r: BundleReport, top = 5, escalatable = false, narrative: Narration | null = null): Reply {
   const shown = r.findings.filter((f) => f.severity !== 'info').slice(0, top);
+  const story: ReplySection[] = narrative ? [{ heading: 'In short', blocks: [{ type: 'text', text: narrative.fields.narrative! }] }] : [];
   const sections: ReplySection[] = shown.map((f) => {
     const lines = [f.message + seen(f)];
     if (f.fix) lines.push(`Fix: ${f.fix.title} (${f.fix.guide} guide)`);
@@ -147,10 +174,13 @@ export function reportReply(r: BundleReport, top = 5, escalatable = false): Repl
   return {
     title: `Bundle ${r.bundle}: ${tally(r)}`,
     summary: `Systems: ${systemsLine(r)}. Files: ${filesLine(r)}. Logs: ${logsLine(r)}.${more > 0 ? ` ${more} more finding${more === 1 ? '' : 's'} in the attached report.` : ''}`,
-    sections,
+    sections: [...story, ...sections],
     citations,
     actions: escalatable && r.findings.some((f) => f.severity !== 'info') ? [{ id: 'escalate', label: 'Escalate' }] : [],
     attachments: [{ name: `${r.bundle.replace(/[^\w.-]+/g, '_')}-report.md`, contentType: 'text/markdown', content: renderReportMarkdown(r) }],
-    notes: r.redactions.length ? [`Secrets were hidden from this report (${r.redactions.length} file${r.redactions.length === 1 ? '' : 's'}).`] : [],
+    notes: [
+      ...(narrative?.by === 'model' ? ['The summary above was written by a model from the findings; the findings and fixes come from the bundle and the guides.'] : []),
+      ...(r.redactions.length ? [`Secrets were hidden from this report (${r.redactions.length} file${r.redactions.length === 1 ? '' : 's'}).`] : []),
+    ],
   };
 }

@@ -11,7 +11,9 @@ import { analyzeBundle, type AnalyzeProgress, type BundleReport } from './analyz
 import type { BundleSummary, RecordStore } from '../store/records.js';
 import { checkUploadSize, downloadUpload } from './download.js';
 import { BundleError, formatBytes } from './limits.js';
-import { bundleEscalation, bundleFingerprint, reportReply } from './report.js';
+import { bundleEscalation, bundleFingerprint, bundleNarrative, narrationInput, reportReply } from './report.js';
+import type { LlmClient } from '../llm/client.js';
+import { narrate } from '../llm/narrate.js';
 import { Throttle } from '../chat/throttle.js';
 import { randomBytes } from 'node:crypto';
 
@@ -62,6 +64,7 @@ export class BundleRunner {
     private readonly engine: () => Promise<TriageEngine>,
     redis: RedisClient | null,
     private readonly store: RecordStore,
+    private readonly llm: LlmClient | null = null,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
   }
@@ -107,7 +110,8 @@ export class BundleRunner {
       await this.store.addBundleSummary(bundleSummary(report));
       const answerId = await saveBundleAnswer(this.store, report, target, userId);
       if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
-      return { reply: reportReply(report, 5, true), refused: false, answerId };
+      const story = await narrate(this.llm, 'bundle', narrationInput(report), { narrative: bundleNarrative(report) });
+      return { reply: reportReply(report, 5, true, story), refused: false, answerId };
     } catch (err) {
       await show.settle();
       if (!(err instanceof BundleError)) throw err;

@@ -13,7 +13,7 @@ import { CheckRunner } from '../checks/runner.js';
 import { BundleRunner } from '../bundles/runner.js';
 import { EscalationRunner } from '../escalate/runner.js';
 import { DigestRunner } from '../digest/runner.js';
-import { LlmClient } from '../llm/client.js';
+import { llmFor } from '../llm/client.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
@@ -53,10 +53,10 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
-  const bundles = new BundleRunner(cfg, async () => engine, redis, store);
-  const escalations = new EscalationRunner(cfg, store, redis);
-  const digest = new DigestRunner(cfg, store, async () => engine, redis);
-  const llm = cfg.llm ? new LlmClient(cfg.llm) : null;
+  const llm = llmFor(cfg);
+  const bundles = new BundleRunner(cfg, async () => engine, redis, store, llm);
+  const escalations = new EscalationRunner(cfg, store, redis, llm);
+  const digest = new DigestRunner(cfg, store, async () => engine, redis, llm);
   const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm);
   return {
     cfg,

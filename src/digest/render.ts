@@ -1,13 +1,32 @@
 import type { Reply, ReplySection } from '../chat/reply.js';
 import type { DigestData } from './collect.js';
+import type { Narration } from '../llm/narrate.js';
 
 function ago(iso: string, now: string): string {
   const h = Math.round((Date.parse(now) - Date.parse(iso)) / 3_600_000);
   return h < 1 ? 'under an hour' : h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
 }
 
-/** The digest as a Reply, with the timeline chart attached when given. */
-export function digestReply(d: DigestData, chart: Buffer | null): Reply {
+/** Medic's own "what matters today": the fallback when no model writes it. */
+export function digestParagraph(d: DigestData): string {
+  if (d.allClear) return `All clear: every node is up and no thread is waiting.${d.pastes.total ? ` ${d.pastes.total} pastes were answered in the last 24 h.` : ''}`;
+  const first = d.failing[0];
+  const parts = [first ? `${first.node} is failing ${first.check}${first.fix ? ` (see "${first.fix.title}")` : ''}.` : ''];
+  const fresh = d.changes.filter((c) => c.change === 'failure').length;
+  const back = d.changes.filter((c) => c.change === 'recovery').length;
+  if (fresh || back) parts.push(`Since the last digest: ${fresh} new failure${fresh === 1 ? '' : 's'}, ${back} recover${back === 1 ? 'y' : 'ies'}.`);
+  if (d.unresolved.length) parts.push(`${d.unresolved.length} thread${d.unresolved.length === 1 ? ' is' : 's are'} still unresolved.`);
+  return parts.filter(Boolean).join(' ');
+}
+
+/** What a model is given to write the paragraph: the digest as plain lines. */
+export function digestNarrationInput(d: DigestData): Record<string, string> {
+  const r = digestReply(d, null);
+  return { digest: [r.title, r.summary, ...r.sections.flatMap((s) => [s.heading, ...s.blocks.map((b) => (b.type === 'text' ? b.text : ''))])].join('\n') };
+}
+
+/** The digest as a Reply, with the timeline chart attached when given, under its "what matters today". */
+export function digestReply(d: DigestData, chart: Buffer | null, today: Narration | null = null): Reply {
   const nodes = d.systems.reduce((n, s) => n + s.nodes.length, 0);
   const down = d.systems.reduce((n, s) => n + s.down, 0);
   const degraded = d.systems.reduce((n, s) => n + s.degraded, 0);
@@ -15,7 +34,7 @@ export function digestReply(d: DigestData, chart: Buffer | null): Reply {
   const summary = d.allClear
     ? `All clear: ${nodes} node${nodes === 1 ? '' : 's'} up across ${d.systems.length} system${d.systems.length === 1 ? '' : 's'}, no failing checks, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h, no unresolved threads.`
     : `${nodes} nodes: ${down} down, ${degraded} degraded. ${d.failing.length} failing check${d.failing.length === 1 ? '' : 's'}, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h.`;
-  const sections: ReplySection[] = [];
+  const sections: ReplySection[] = today ? [{ heading: 'What matters today', blocks: [{ type: 'text', text: today.fields.paragraph! }] }] : [];
   if (d.systems.length) sections.push({ heading: 'Nodes by system', blocks: [{ type: 'text', text: d.systems.map((s) => `- ${s.system}: ${s.up} up, ${s.degraded} degraded, ${s.down} down${s.unknown ? `, ${s.unknown} unknown` : ''}`).join('\n') }] });
   if (d.changes.length) {
     sections.push({ heading: d.lastDigestAt ? 'Changed since the last digest' : 'Changes', blocks: [{ type: 'text', text: d.changes.map((c) => `- ${c.change === 'failure' ? 'New failure' : 'Recovered'}: ${c.node} / ${c.check} (${c.status.toUpperCase()} since ${c.since})`).join('\n') }] });
@@ -42,6 +61,6 @@ export function digestReply(d: DigestData, chart: Buffer | null): Reply {
     citations: [],
     actions: [],
     attachments: chart ? [{ name: `digest-${d.at.slice(0, 10)}.png`, contentType: 'image/png', base64: chart.toString('base64') }] : [],
-    notes: d.lastDigestAt ? [`Changes are since the last digest (${ago(d.lastDigestAt, d.at)} ago).`] : [],
+    notes: [...(d.lastDigestAt ? [`Changes are since the last digest (${ago(d.lastDigestAt, d.at)} ago).`] : []), ...(today?.by === 'model' ? ['"What matters today" was written by a model from the digest below.'] : [])],
   };
 }

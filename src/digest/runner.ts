@@ -12,7 +12,9 @@ import { displayTitle } from '../triage/answer.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { renderTimeline } from './chart.js';
 import { collectDigest, type DigestData, type DigestDeps } from './collect.js';
-import { digestReply } from './render.js';
+import { digestNarrationInput, digestParagraph, digestReply } from './render.js';
+import type { LlmClient } from '../llm/client.js';
+import { narrate } from '../llm/narrate.js';
 
 export const DIGEST_SCHEDULER_ID = 'daily-digest';
 
@@ -33,10 +35,11 @@ export function digestDeps(cfg: MedicConfig, store: RecordStore, engine: TriageE
   };
 }
 
-export async function buildDigest(deps: DigestDeps, results: CheckResult[], now = new Date()): Promise<{ data: DigestData; png: Buffer; reply: Reply }> {
+export async function buildDigest(deps: DigestDeps, results: CheckResult[], now = new Date(), llm: LlmClient | null = null): Promise<{ data: DigestData; png: Buffer; reply: Reply; today: string }> {
   const data = await collectDigest(deps, results, now);
   const png = renderTimeline(data.timeline, `Checks, last 24 h (to ${data.at.slice(0, 16).replace('T', ' ')} UTC)`);
-  return { data, png, reply: digestReply(data, png) };
+  const today = await narrate(llm, 'digest', digestNarrationInput(data), { paragraph: digestParagraph(data) });
+  return { data, png, reply: digestReply(data, png, today), today: today.fields.paragraph! };
 }
 
 /** Where the scheduled digest goes: the digest channel on each connected platform. */
@@ -66,6 +69,7 @@ export class DigestRunner {
     private readonly store: RecordStore,
     private readonly engine: () => Promise<TriageEngine>,
     redis: RedisClient | null,
+    private readonly llm: LlmClient | null = null,
   ) {
     this.queue = redis ? new Queue(QUEUES.digest, { connection: ownConnection(redis), prefix: bullPrefix(cfg.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS }) : null;
   }
@@ -82,7 +86,7 @@ export class DigestRunner {
       return null;
     }
     const results = await runAllChecks(this.cfg, this.store);
-    return (await buildDigest(digestDeps(this.cfg, this.store, await this.engine()), results)).reply;
+    return (await buildDigest(digestDeps(this.cfg, this.store, await this.engine()), results, new Date(), this.llm)).reply;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { RecordStore } from '../store/records.js';
-import { issueDraft, occurrenceComment, threadKey, threadMarker, type EscalationInput } from './issue-body.js';
+import { issueDraft, issueWording, occurrenceComment, threadKey, threadMarker, type EscalationInput } from './issue-body.js';
+import type { LlmClient } from '../llm/client.js';
+import { narrate } from '../llm/narrate.js';
 import type { TrackedIssue, Tracker } from './tracker.js';
 
 export interface EscalationPolicy {
@@ -25,7 +27,7 @@ export interface EscalationResult {
  * creates only when nothing matches. Every step checks for this thread's marker, so a job
  * retried after a timeout or a 5xx never creates or comments twice.
  */
-export async function escalate(input: EscalationInput, tracker: Tracker, store: RecordStore, policy: EscalationPolicy): Promise<EscalationResult> {
+export async function escalate(input: EscalationInput, tracker: Tracker, store: RecordStore, policy: EscalationPolicy, llm: LlmClient | null = null): Promise<EscalationResult> {
   const where = tracker.where(input.system);
   const key = threadKey(input);
   const mark = threadMarker(key);
@@ -51,7 +53,9 @@ export async function escalate(input: EscalationInput, tracker: Tracker, store: 
     }
     previous = issue.number;
   }
-  const draft = issueDraft(input, key);
+  const { fallback, values } = issueWording(input);
+  const worded = await narrate(llm, 'escalation', values, fallback, 400);
+  const draft = issueDraft(input, key, worded.by === 'model' ? (worded.fields as { title: string; summary: string }) : null);
   const body = previous ? `${draft.body}\n\nPreviously tracked in #${previous} (closed).` : draft.body;
   const created = await tracker.create(where, draft.title, body, draft.labels);
   return remember(store, input.fingerprint, result('created', created, previous));

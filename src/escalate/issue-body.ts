@@ -58,12 +58,12 @@ function versions(paste: string): string[] {
  * Reproduce, Expected, Actual, Debug Output), filled from what Medic knows. Everything in it is
  * redacted, and it carries the fingerprint as a label and a marker for dedupe.
  */
-export function issueDraft(input: EscalationInput, key = threadKey(input)): IssueDraft {
+export function issueDraft(input: EscalationInput, key = threadKey(input), wording: { title: string; summary: string } | null = null): IssueDraft {
   const paste = redactText(input.paste).slice(0, MAX_PASTE);
   const x = extract(paste);
   const salient = x.salient.slice(0, MAX_SALIENT).map((s) => s.text);
   const headline = (salient[0] ?? x.lines[0] ?? 'error').replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s+/, '').trim();
-  const title = `${input.system ? `[${input.system}] ` : ''}${headline}`.slice(0, 120);
+  const title = wording ? wording.title.slice(0, 120) : `${input.system ? `[${input.system}] ` : ''}${headline}`.slice(0, 120);
   const env = [
     `- System: ${input.system ?? 'unknown'}`,
     `- Node: ${input.node ?? 'not named'}`,
@@ -82,6 +82,7 @@ export function issueDraft(input: EscalationInput, key = threadKey(input)): Issu
     ...env,
     '',
     '## Description',
+    ...(wording ? [wording.summary, ''] : []),
     `${input.system ?? 'A node'} reports \`${headline.slice(0, 200)}\`. Escalated by Medic; fingerprint \`${input.fingerprint}\`.`,
     '',
     '## Steps to Reproduce',
@@ -118,6 +119,17 @@ export function issueDraft(input: EscalationInput, key = threadKey(input)): Issu
   ].join('\n');
   const labels = ['medic', ...(input.system ? [input.system] : []), fingerprintLabel(input.fingerprint)];
   return { title: redactText(title), body: redactText(body), labels };
+}
+
+/** Medic's own title and summary, and what a model is given to write better ones. */
+export function issueWording(input: EscalationInput): { fallback: { title: string; summary: string }; values: Record<string, string> } {
+  const d = issueDraft(input);
+  const x = extract(redactText(input.paste));
+  const triage = input.match ? `matched "${input.match.title}" (${input.match.cardId}, confidence ${input.match.confidence.toFixed(2)})` : 'no guide section matched';
+  return {
+    fallback: { title: d.title, summary: `${input.system ?? 'A node'} fails with the error below; Medic ${triage}.` },
+    values: { system: input.system ?? 'unknown', triage, paste: (x.salient.length ? x.salient.map((s) => s.text) : x.lines).slice(0, 20).join('\n').replace(/PASTE>>>/g, 'PASTE>>') },
+  };
 }
 
 /** The comment for a new occurrence of an issue that exists. */

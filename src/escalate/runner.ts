@@ -10,6 +10,7 @@ import { FileTracker } from './file-tracker.js';
 import { GitHubTracker } from './github-tracker.js';
 import type { EscalationInput } from './issue-body.js';
 import type { Tracker } from './tracker.js';
+import type { LlmClient } from '../llm/client.js';
 
 /** GitHub when a token and a repository are configured; Markdown files under data/escalations/ otherwise. */
 export function trackerFor(cfg: MedicConfig): Tracker {
@@ -39,6 +40,7 @@ export class EscalationRunner {
     private readonly cfg: MedicConfig,
     private readonly store: RecordStore,
     redis: RedisClient | null,
+    private readonly llm: LlmClient | null = null,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
   }
@@ -49,7 +51,7 @@ export class EscalationRunner {
       await this.producer.enqueueEscalation(job);
       return null;
     }
-    const r = await escalate(await escalationInput(this.cfg, this.store, job), trackerFor(this.cfg), this.store, this.cfg.escalation);
+    const r = await escalate(await escalationInput(this.cfg, this.store, job), trackerFor(this.cfg), this.store, this.cfg.escalation, this.llm);
     return escalationReply(r);
   }
 

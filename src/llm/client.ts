@@ -53,3 +53,8 @@ export class LlmClient {
     }
   }
 }
+
+/** The configured model, or null (extractive answers only). */
+export function llmFor(cfg: MedicConfig): LlmClient | null {
+  return cfg.llm ? new LlmClient(cfg.llm) : null;
+}
