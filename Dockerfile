@@ -1,7 +1,7 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
-# node-gyp needs a compiler for hnswlib-node.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# node-gyp needs a compiler for hnswlib-node; the digest chart needs a font.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN npm ci --no-audit --no-fund && npx medic index && npm prune --omit=dev
 ENV MEDIC_DATA_DIR=/data
