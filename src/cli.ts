@@ -28,7 +28,7 @@ function checkPaste(text: string): string {
   if (/\u0000/.test(text) || (text.match(/[\u0001-\u0008\u000e-\u001a\u001c-\u001f\ufffd]/g)?.length ?? 0) > Math.max(8, text.length * 0.05)) {
     throw new UsageError('the input looks binary, not text');
   }
-  if (!text.trim()) throw new UsageError('nothing to triage: the paste is empty');
+  if (!text.trim()) throw new UsageError('the paste is empty: give the error text');
   return text;
 }
 
@@ -42,6 +42,20 @@ async function readStdin(): Promise<string> {
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A paste from --file or standard input, checked; `none` says what to do when there is neither. */
+async function readPaste(file: string | undefined, none: string): Promise<string> {
+  if (file) {
+    try {
+      return checkPaste(readFileSync(file, 'utf8'));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (!process.stdin.isTTY) return checkPaste(await readStdin());
+  throw new UsageError(none);
 }
 
 function progressBar(label: string): { onProgress: (p: BuildProgress) => void; stop: () => void } {
@@ -142,17 +156,7 @@ export function program(): Command {
         await triageJsonl(engine, o.top);
         return;
       }
-      let paste: string;
-      if (words.length) paste = words.join(' ');
-      else if (o.file) {
-        try {
-          paste = readFileSync(o.file, 'utf8');
-        } catch (err) {
-          throw new UsageError(`cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      } else if (!process.stdin.isTTY) paste = await readStdin();
-      else throw new UsageError('nothing to triage: give the text, --file F, or pipe it in');
-      checkPaste(paste);
+      const paste = words.length ? checkPaste(words.join(' ')) : await readPaste(o.file, 'nothing to triage: give the text, --file F, or pipe it in');
       const engine = await openEngine(cfg);
       const r: TriageResult & { explain?: unknown } = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain) });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
@@ -244,16 +248,7 @@ export function program(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (o: { file?: string; thread?: string; node?: string; json?: boolean }) => {
       const cfg = loadConfig();
-      let paste: string;
-      if (o.file) {
-        try {
-          paste = readFileSync(o.file, 'utf8');
-        } catch (err) {
-          throw new UsageError(`cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      } else if (!process.stdin.isTTY) paste = await readStdin();
-      else throw new UsageError('nothing to escalate: give --file F, or pipe the paste in');
-      checkPaste(paste);
+      const paste = await readPaste(o.file, 'nothing to escalate: give --file F, or pipe the paste in');
       if (o.node && !cfg.nodes.some((n) => n.name === o.node)) throw new UsageError(`no node "${o.node}"; known: ${cfg.nodes.map((n) => n.name).join(', ') || 'none'}`);
       const [{ escalate }, { escalationInput, trackerFor }, { escalationSummary }, { openStore }, { redactText }, { displayTitle }] = await Promise.all([
         import('./escalate/escalate.js'),

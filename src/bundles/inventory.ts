@@ -1,9 +1,9 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parse as parseEnv } from 'dotenv';
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
 import type { BundleFile } from './unpack.js';
-import { looksBinary } from './unpack.js';
+import { looksBinary, readHead } from './unpack.js';
 
 export type FileKind = 'log' | 'config' | 'snapshot' | 'cert' | 'other';
 export type ConfigFormat = 'toml' | 'yaml' | 'json' | 'env';
@@ -45,16 +45,7 @@ const LOG_NAME = /\.(?:log|out|err|jsonl)$|(?:^|[/._-])(?:logs?|journal|journalc
 const LEVELISH = /\b(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b|level=\w+|"level":|^\S+ \S+ \S+\[\d+\]:|^[IWEF]\d{4} /;
 const TIMEISH = /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:)/;
 
-async function head(abs: string, bytes = HEAD_BYTES): Promise<Buffer> {
-  const fh = await open(abs, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
+const head = (abs: string, bytes = HEAD_BYTES) => readHead(abs, bytes);
 
 /** Sorts a file into logs, configs, system snapshots, certificates or other, by name and by content. */
 export async function classify(file: BundleFile): Promise<InventoryEntry> {

@@ -71,7 +71,8 @@ export function looksBinary(head: Buffer): boolean {
   return odd / n > 0.1;
 }
 
-async function readHead(path: string, bytes = 8192): Promise<Buffer> {
+/** The first `bytes` of a file. */
+export async function readHead(path: string, bytes = 8192): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
