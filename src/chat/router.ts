@@ -153,7 +153,8 @@ export class Router {
         const picked = this.engine.answerFor(value, answer.fingerprint);
         if (!picked) return reply(notice('That section is gone', 'The guides changed since this answer.'), true);
         picked.notes.push(`Recorded: for this error, "${title(value)}" is the right section.`);
-        const id = await this.saveAnswer(origin, answer.fingerprint, value, []);
+        // The paste stays with the answer, so Escalate on the picked one still has it.
+        const id = await this.saveAnswer(origin, answer.fingerprint, value, [], { ...(answer.paste ? { paste: answer.paste } : {}), system: this.engine.card(value)?.guide ?? answer.system ?? null });
         return reply(picked, false, id);
       }
       case 'run-checks': {
@@ -176,7 +177,7 @@ export class Router {
         if (!allowed(this.cfg, 'escalate', origin.platform, origin.user)) {
           return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'escalate', origin.platform)} may escalate.`), true);
         }
-        if (!answer.paste) return reply(notice('Nothing to escalate', 'This answer is too old to carry its paste; use /escalate with the error text.'), true);
+        if (!answer.paste) return reply(notice('Nothing to escalate', 'This answer does not carry its paste; use /escalate with the error text.'), true);
         const fb = await this.store.getFeedback(answer.fingerprint);
         const target = { platform: origin.platform, channelId: answer.channelId, threadId: origin.threadId ?? answer.threadId };
         const card = answer.cardId ? this.engine.card(answer.cardId) : undefined;
@@ -194,7 +195,7 @@ export class Router {
         return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
       }
       default:
-        return reply(notice('Not available', `"${action}" is not available yet.`), true);
+        return reply(notice('Unknown action', `Medic has no "${action}" button.`), true);
     }
   }
 
