@@ -457,7 +457,7 @@ export function program(): Command {
     .action(async () => {
       const [{ openServices }, { runConsole }] = await Promise.all([import('./chat/services.js'), import('./chat/adapters/console.js')]);
       const cfg = loadConfig();
-      const svc = await openServices(cfg);
+      const svc = await openServices(cfg, { inlineJobs: true });
       process.stderr.write(svc.mode + '\n');
       try {
         await runConsole(svc);

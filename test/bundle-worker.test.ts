@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Queue, QueueEvents } from 'bullmq';
 import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { makeHostile } from './fixtures/hostile.js';
-import { daemon, type Daemon, tempDir } from './helpers.js';
+import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 interface OutboxData {
@@ -99,6 +99,13 @@ describe('bundles on BullMQ workers (real Redis)', () => {
     assert.ok(((await job.waitUntilFinished(events, 120_000)) as { findings: number }).findings > 0);
     assert.equal(worker.child.exitCode, null);
     assert.deepEqual(readdirSync(uploads), []);
+  });
+
+  it('the console runs its bundle in process even with Redis (it receives nothing through the outbox)', async () => {
+    const r = await medic(['console'], { env: { REDIS_URL: redis.url, MEDIC_REDIS_PREFIX: redis.prefix, MEDIC_DATA_DIR: dir }, input: `/analyze ${fixtures.starcoder}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /using Redis for records \(jobs run here\)/);
+    assert.match(r.stdout, /^Bundle starcoder-logs\.tar\.gz: \d+ failures/m);
   });
 
   it('refuses a job that names a path outside the uploads folder, without retrying it', async () => {

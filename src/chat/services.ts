@@ -40,23 +40,25 @@ export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
   return storeFor(cfg, await resolveRedis(cfg.redisUrl, cfg.redisTopology));
 }
 
-export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean } = {}): Promise<ChatServices> {
+export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<ChatServices> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
   const store = storeFor(cfg, redis);
   const model = cfg.llm ? `; answers written by ${cfg.llm.model}${cfg.llm.baseURL ? ` at ${cfg.llm.baseURL}` : ''} from the guides` : '';
   const mode = redis
-    ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
+    ? `medic: using Redis${opts.inlineJobs ? ' for records (jobs run here)' : ''} ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const modeLine = mode + model;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
-  const checks = new CheckRunner(cfg, store, redis, (id) => engine.card(id));
+  // The console receives nothing through the outbox: its jobs run in process, whatever holds the records.
+  const jobs = opts.inlineJobs ? null : redis;
+  const checks = new CheckRunner(cfg, store, jobs, (id) => engine.card(id));
   const llm = llmFor(cfg);
-  const bundles = new BundleRunner(cfg, async () => engine, redis, store, llm);
-  const escalations = new EscalationRunner(cfg, store, redis, llm);
-  const digest = new DigestRunner(cfg, store, async () => engine, redis, llm);
+  const bundles = new BundleRunner(cfg, async () => engine, jobs, store, llm);
+  const escalations = new EscalationRunner(cfg, store, jobs, llm);
+  const digest = new DigestRunner(cfg, store, async () => engine, jobs, llm);
   const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm);
   return {
     cfg,
