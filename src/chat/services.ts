@@ -47,7 +47,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const store = storeFor(cfg, redis);
   const model = cfg.llm ? `; answers written by ${cfg.llm.model}${cfg.llm.baseURL ? ` at ${cfg.llm.baseURL}` : ''} from the guides` : '';
   const mode = redis
-    ? `medic: using Redis${opts.inlineJobs ? ' for records (jobs run here)' : ''} ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} for records and jobs`
+    ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} ${opts.inlineJobs ? 'for records; jobs run here' : 'for records and jobs'}`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const modeLine = mode + model;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
