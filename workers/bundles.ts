@@ -4,10 +4,8 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { MedicConfig } from '../src/config.js';
 import { analyzeBundle } from '../src/bundles/analyze.js';
 import { BundleError } from '../src/bundles/limits.js';
-import { bundleNarrative, narrationInput, reportReply } from '../src/bundles/report.js';
 import type { LlmClient } from '../src/llm/client.js';
-import { narrate } from '../src/llm/narrate.js';
-import { bundleSummary, describeProgress, progressReply, refusalReply, saveBundleAnswer } from '../src/bundles/runner.js';
+import { describeProgress, PROGRESS_EVERY_MS, progressReply, refusalReply, reportForChat } from '../src/bundles/runner.js';
 import { Throttle } from '../src/chat/throttle.js';
 import type { RecordStore } from '../src/store/records.js';
 import { BundleJobSchema } from '../src/queue/jobs.js';
@@ -28,7 +26,7 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store
     const path = resolve(uploads, data.upload);
     if (!path.startsWith(uploads + sep)) throw new UnrecoverableError('the upload is outside the uploads folder');
     const target = data.replyTo;
-    const show = new Throttle<string>(2000, async (stage) => {
+    const show = new Throttle<string>(PROGRESS_EVERY_MS, async (stage) => {
       if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, stage), edit: data.progressMessage });
     });
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -36,10 +34,8 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store
     try {
       const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: data.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
-      await deps.store.addBundleSummary(bundleSummary(report));
-      const answerId = await saveBundleAnswer(deps.store, report, target, data.userId);
-      const story = await narrate(deps.llm, 'bundle', narrationInput(report), { narrative: bundleNarrative(report) });
-      await deps.outbox.put({ target, reply: reportReply(report, 5, true, story), answerId });
+      const { reply, answerId } = await reportForChat(deps.store, deps.llm, report, target, data.userId);
+      await deps.outbox.put({ target, reply, answerId });
       if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, `Done: ${report.findings.length} findings.`), edit: data.progressMessage });
       settled = true;
       return { findings: report.findings.length };

@@ -18,7 +18,7 @@ import { Throttle } from '../chat/throttle.js';
 import { randomBytes } from 'node:crypto';
 
 /** Chat edits are rate-limited: progress is shown at most this often. */
-const PROGRESS_EVERY_MS = 2000;
+export const PROGRESS_EVERY_MS = 2000;
 
 /** The message a bundle request shows while it works, edited as stages complete. */
 export function progressReply(name: string, stage: string): Reply {
@@ -43,6 +43,17 @@ export async function saveBundleAnswer(store: RecordStore, r: BundleReport, targ
   const top = r.findings.find((f) => f.severity === 'fail' && f.fix);
   await store.saveAnswer({ id, fingerprint: bundleFingerprint(r), cardId: top?.fix?.cardId ?? null, alternatives: [], platform: target.platform, channelId: target.channelId, threadId: target.threadId, userId, createdAt: new Date().toISOString(), paste, system: r.systems[0]?.system ?? null, findings });
   return id;
+}
+
+/**
+ * What follows a finished analysis, in the bot or a worker: the digest's record, the answer
+ * Escalate will need, and the summary Reply under its narrative.
+ */
+export async function reportForChat(store: RecordStore, llm: LlmClient | null, report: BundleReport, target: ReplyTarget, userId: string): Promise<{ reply: Reply; answerId: string }> {
+  await store.addBundleSummary(bundleSummary(report));
+  const answerId = await saveBundleAnswer(store, report, target, userId);
+  const story = await narrate(llm, 'bundle', narrationInput(report), { narrative: bundleNarrative(report) });
+  return { reply: reportReply(report, 5, true, story), answerId };
 }
 
 /** What the digest lists about an analyzed bundle. */
@@ -107,11 +118,9 @@ export class BundleRunner {
       }
       const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
-      await this.store.addBundleSummary(bundleSummary(report));
-      const answerId = await saveBundleAnswer(this.store, report, target, userId);
+      const { reply, answerId } = await reportForChat(this.store, this.llm, report, target, userId);
       if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
-      const story = await narrate(this.llm, 'bundle', narrationInput(report), { narrative: bundleNarrative(report) });
-      return { reply: reportReply(report, 5, true, story), refused: false, answerId };
+      return { reply, refused: false, answerId };
     } catch (err) {
       await show.settle();
       if (!(err instanceof BundleError)) throw err;

@@ -85,12 +85,10 @@ export class RedisRecordStore implements RecordStore {
 
   async escalationsSince(since: string): Promise<Array<EscalationRecord & { fingerprint: string }>> {
     const fps = await this.redis.zrangebyscore(`${this.prefix}escalations:by-time`, Date.parse(since), '+inf');
-    const out: Array<EscalationRecord & { fingerprint: string }> = [];
-    for (const fp of fps) {
-      const r = await this.getEscalation(fp);
-      if (r) out.push({ ...r, fingerprint: fp });
-    }
-    return out;
+    if (!fps.length) return [];
+    // One round trip for all of them (keys share the prefix's hash tag on a Cluster).
+    const raws = await this.redis.mget(...fps.map((fp) => `${this.prefix}escalation:${fp}`));
+    return fps.flatMap((fp, i) => (raws[i] ? [{ ...Escalation.parse(JSON.parse(raws[i]!)), fingerprint: fp }] : []));
   }
 
   async getAnswer(id: string): Promise<AnswerRecord | null> {
