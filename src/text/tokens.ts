@@ -11,7 +11,18 @@ hey guys still just really now even ever every way like im ive dont doesnt didnt
 );
 
 /** Porter leaves some families apart that error text uses interchangeably. */
-const STEM_FAMILIES: Record<string, string> = { failur: 'fail', connector: 'connect', connectivity: 'connect' };
+const STEM_FAMILIES: Record<string, string> = {
+  failur: 'fail',
+  connector: 'connect',
+  connectivity: 'connect',
+  discoveri: 'discov',
+  resolut: 'resolv',
+  verifi: 'verif',
+  specifi: 'specif',
+  configur: 'config',
+  registri: 'regist',
+  registr: 'regist',
+};
 
 /** Placeholders from masking that carry meaning as tokens. */
 const PLACEHOLDERS = new Set(['peerid']);
@@ -52,7 +63,10 @@ export const PART_WEIGHT = 0.5;
 
 /** Tokens with a weight: 1 for words and whole identifiers, `PART_WEIGHT` for an identifier's parts. */
 export function weightedTokens(text: string): Array<[string, number]> {
-  const masked = maskIdentity(stripAnsi(text)).replace(/['’](?=\w)/g, '');
+  const masked = maskIdentity(stripAnsi(text))
+    .replace(/['’](?=\w)/g, '')
+    // "timed out", "time-out" and "timeout" are one word in error text ("out" alone is a stopword).
+    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout');
   const out: Array<[string, number]> = [];
   for (const m of masked.matchAll(COMPOUND)) {
     const raw = m[0];

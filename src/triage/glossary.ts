@@ -1,3 +1,5 @@
+import { tokenize } from '../text/tokens.js';
+
 /**
  * What well-known error codes mean, in the words guides use. These are universal facts
  * (errno values, HTTP statuses, exit codes, signals), not rules about any guide: they let
@@ -14,6 +16,12 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\bos error 13\b|\bEACCES\b|\bEPERM\b/i, 'permission denied'],
   [/\bos error 2\b|\bENOENT\b/i, 'no such file not found'],
   [/\bos error 28\b|\bENOSPC\b|no space left on device/i, 'disk full no space'],
+  [/\bno route to host\b|\bEHOSTUNREACH\b|\bnetwork is unreachable\b|\bENETUNREACH\b/i, 'network unreachable connectivity firewall'],
+  [/\bconnection reset by peer\b|\bECONNRESET\b|\bbroken pipe\b|\bEPIPE\b/i, 'connection reset disconnected'],
+  // gRPC status codes, in words.
+  [/\bcode = Unauthenticated\b/, 'authentication unauthorized'],
+  [/\bcode = PermissionDenied\b/, 'permission denied'],
+  [/\bcode = ResourceExhausted\b/, 'resource exhausted limit'],
   [/\bENOTFOUND\b|\bEAI_AGAIN\b|\bNXDOMAIN\b|no such host|name or service not known|temporary failure in name resolution/i, 'dns name resolution failed lookup'],
   [/\bx509\b|\bUnknownIssuer\b|certificate verify failed|certificate has expired|self[- ]signed certificate|unknown authority/i, 'tls ssl certificate'],
   [/\bHTTP\/[\d.]+"? 401\b|\b401 (?:Client Error|Unauthorized)\b|\bUnauthorized\b/i, 'authentication unauthorized 401'],
@@ -23,11 +31,29 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
-  // Everyday words for a stuck process, in the words guides use.
+  // Everyday words for a slow or a stuck process, in the words guides use.
+  [/\b(slow(?:er|ly|ness)?|sluggish|laggy|latency|(?:takes?|taking|took) (?:forever|ages|\S+ (?:seconds|secs|minutes|mins)))\b/i, 'slow performance response times'],
   [/\b(freez(?:e|es|ing)|frozen|hangs?|hanging|hung|stuck|unresponsive|not responding|doesn'?t respond)\b/i, 'hanging unresponsive'],
 ];
 
+/**
+ * Technologies known by more than one name. Unlike the conditions above, their words can be a
+ * system's signature (only one guide may use mDNS), so they stay out of `universalTokens`.
+ */
+const CONCEPTS: Array<[RegExp, string]> = [
+  // Service discovery on a local network is multicast DNS, whichever library logs it.
+  [/\bmulticast\b|\bmDNS\b|\bzeroconf\b|\bbonjour\b|\bavahi\b|\bJoinGroup\b|\b224\.0\.0\.251\b/i, 'mdns multicast discovery'],
+];
+
+/**
+ * The words of universal error conditions (the glossary's own vocabulary). They say what went
+ * wrong, never which system it went wrong in, so they are no system's signature.
+ */
+export function universalTokens(): Set<string> {
+  return new Set(GLOSSARY.flatMap(([, words]) => tokenize(words)));
+}
+
 /** Words to add to the query for the codes a paste contains. */
 export function expand(text: string): string[] {
-  return GLOSSARY.filter(([re]) => re.test(text)).map(([, words]) => words);
+  return [...GLOSSARY, ...CONCEPTS].filter(([re]) => re.test(text)).map(([, words]) => words);
 }

@@ -1,6 +1,7 @@
 import type { ProblemCard } from '../knowledge/card.js';
 import { cardFieldText, FIELDS } from '../knowledge/lexical.js';
 import { termCounts, tokenize } from '../text/tokens.js';
+import { universalTokens } from './glossary.js';
 
 export interface SystemGuess {
   /** The guide id the paste most likely belongs to, or null when nothing points anywhere. */
@@ -19,6 +20,8 @@ const TEMPERATURE = 1.5;
 /** Identifiers (binary names, log targets, ports, config keys) are near-certain signatures; words are circumstantial. */
 const IDENTIFIER = /[^a-z]/;
 const WORD_FACTOR = 0.6;
+/** The most that words alone can say for one guide, in nats. */
+const WORD_CAP = 2.5;
 
 /**
  * Signatures learned from the guides themselves: tokens that one guide uses far more than
@@ -29,6 +32,7 @@ const WORD_FACTOR = 0.6;
 export class SystemDetector {
   private readonly weights = new Map<string, Map<string, number>>();
   readonly guides: string[];
+  private readonly ownName: Map<string, string>;
 
   constructor(cards: ProblemCard[]) {
     const byGuide = new Map<string, Map<string, number>>();
@@ -39,14 +43,15 @@ export class SystemDetector {
       byGuide.set(c.guide, counts);
     }
     this.guides = [...byGuide.keys()].sort();
+    this.ownName = new Map(this.guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
     const total = new Map<string, number>();
     for (const counts of byGuide.values()) for (const [t, n] of counts) total.set(t, (total.get(t) ?? 0) + n);
     const vocab = total.size;
     const size = new Map([...byGuide].map(([g, counts]) => [g, [...counts.values()].reduce((a, b) => a + b, 0)]));
     const all = [...size.values()].reduce((a, b) => a + b, 0);
-    const ownName = new Map(this.guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
+    const universal = universalTokens();
     for (const [t, sum] of total) {
-      if (/^\d{1,2}$/.test(t)) continue;
+      if (/^\d{1,2}$/.test(t) || universal.has(t)) continue;
       const per = new Map<string, number>();
       for (const g of this.guides) {
         const n = byGuide.get(g)!.get(t) ?? 0;
@@ -54,7 +59,7 @@ export class SystemDetector {
         const inG = (n + ALPHA) / (size.get(g)! + ALPHA * vocab);
         const elsewhere = (sum - n + ALPHA) / (all - size.get(g)! + ALPHA * vocab);
         const llr = Math.log(inG / elsewhere);
-        if (ownName.get(t) === g) per.set(g, MAX_LLR + 2);
+        if (this.ownName.get(t) === g) per.set(g, MAX_LLR + 2);
         else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr) * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR));
       }
       if (per.size) this.weights.set(t, per);
@@ -62,12 +67,16 @@ export class SystemDetector {
   }
 
   detect(tokens: Iterable<string>): SystemGuess {
-    const raw: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
+    const ids: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
+    const words: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
     for (const t of new Set(tokens)) {
       const per = this.weights.get(t);
       if (!per) continue;
-      for (const [g, w] of per) raw[g] = raw[g]! + w;
+      const into = IDENTIFIER.test(t) || this.ownName.has(t) ? ids : words;
+      for (const [g, w] of per) into[g] = into[g]! + w;
     }
+    // Many everyday words (paths, "run", "target") add up to little: only identifiers are signatures.
+    const raw = Object.fromEntries(this.guides.map((g) => [g, ids[g]! + WORD_CAP * (1 - Math.exp(-words[g]! / WORD_CAP))]));
     const exp = Object.fromEntries(this.guides.map((g) => [g, Math.exp(raw[g]! / TEMPERATURE)]));
     const sum = Object.values(exp).reduce((a, b) => a + b, 0) + Math.exp(UNKNOWN_SCORE / TEMPERATURE);
     const scores = Object.fromEntries(this.guides.map((g) => [g, exp[g]! / sum]));
