@@ -65,8 +65,10 @@ export const PART_WEIGHT = 0.5;
 export function weightedTokens(text: string): Array<[string, number]> {
   const masked = maskIdentity(stripAnsi(text))
     .replace(/['’](?=\w)/g, '')
-    // "timed out", "time-out" and "timeout" are one word in error text ("out" alone is a stopword).
-    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout');
+    // Phrases whose meaning lives in a stopword: "timed out" and "timeout" are one word in error text.
+    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout')
+    // "Out of memory" is what OOM stands for.
+    .replace(/\bout[ -]of[ -]memory\b/gi, 'OOM');
   const out: Array<[string, number]> = [];
   for (const m of masked.matchAll(COMPOUND)) {
     const raw = m[0];
