@@ -31,6 +31,24 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
+  // What Kubernetes, Docker and systemd print for conditions guides name otherwise.
+  [/\bBack-off restarting failed container\b/i, 'CrashLoopBackOff crash restarting'],
+  [/\bBack-off pulling image\b|\bErrImagePull\b|\bpull access denied\b|\bmanifest unknown\b/i, 'ImagePullBackOff image pull'],
+  [/\bFailedScheduling\b|\b\d+\/\d+ nodes are available\b|\buntolerated taint\b|\bUnschedulable\b/i, 'pending scheduling insufficient resources'],
+  [/\bMountVolume\.\w+ failed\b|\bUnable to (?:attach or )?mount volumes\b/i, 'FailedMount mount volume'],
+  [/\bCannot connect to the Docker daemon\b|\bdocker\.sock\b/i, 'docker not available daemon'],
+  [/\bfailed to solve\b|^\s*=> ERROR \[/im, 'docker image build failed'],
+  [/\bstatus=\d+\/[A-Z]+\b|\bMain process exited\b|\bFailed with result '/, 'systemd service failed'],
+  // Python and HTTP client libraries.
+  [/\bModuleNotFoundError\b|\bNo module named\b|\bImportError\b/, 'module not found dependency missing'],
+  [/\bConnectionRefusedError\b|\bhttpx\.ConnectError\b|\bNewConnectionError\b/, 'connection refused'],
+  [/\bCERTIFICATE_VERIFY_FAILED\b|\bcertificate is valid for\b/, 'tls ssl certificate'],
+  [/\brate_limit_error\b|\bRateLimitError\b|\brate limit reached\b/i, 'rate limit exceeded 429'],
+  [/\binvalid_api_key\b|\bincorrect API key\b|\bAuthenticationError\b/i, 'authentication api key invalid'],
+  [/\bmaximum context length\b|\bcontext_length_exceeded\b|\bcontext window\b/i, 'token limit context length'],
+  // GPUs.
+  [/\bcudaMalloc failed\b|\bCUBLAS_STATUS_ALLOC_FAILED\b/i, 'out of memory gpu'],
+  [/\bno CUDA-capable device\b|\bcould not select device driver\b|\bNVIDIA-SMI has failed\b|\bCUDA driver version is insufficient\b|\bFound no NVIDIA driver\b/i, 'gpu not detected cuda'],
   // Everyday words for a slow or a stuck process, in the words guides use.
   [/\b(slow(?:er|ly|ness)?|sluggish|laggy|latency|(?:takes?|taking|took) (?:forever|ages|\S+ (?:seconds|secs|minutes|mins)))\b/i, 'slow performance response times'],
   [/\b(freez(?:e|es|ing)|frozen|hangs?|hanging|hung|stuck|unresponsive|not responding|doesn'?t respond)\b/i, 'hanging unresponsive'],

@@ -21,7 +21,7 @@ const TEMPERATURE = 1.5;
 const IDENTIFIER = /[^a-z]/;
 const WORD_FACTOR = 0.6;
 /** The most that words alone can say for one guide, in nats. */
-const WORD_CAP = 2.5;
+const WORD_CAP = 5;
 
 /**
  * Signatures learned from the guides themselves: tokens that one guide uses far more than
