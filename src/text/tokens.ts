@@ -66,9 +66,7 @@ export function weightedTokens(text: string): Array<[string, number]> {
   const masked = maskIdentity(stripAnsi(text))
     .replace(/['’](?=\w)/g, '')
     // Phrases whose meaning lives in a stopword: "timed out" and "timeout" are one word in error text.
-    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout')
-    // "Out of memory" is what OOM stands for.
-    .replace(/\bout[ -]of[ -]memory\b/gi, 'OOM');
+    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout');
   const out: Array<[string, number]> = [];
   for (const m of masked.matchAll(COMPOUND)) {
     const raw = m[0];
