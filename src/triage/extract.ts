@@ -16,6 +16,8 @@ export interface Extracted {
   prose: string[];
   /** Commands the user shows having run (prompt lines). */
   commands: string[];
+  /** Stack frames (and the source lines Python prints under them): where it failed, not what. */
+  frames: string[];
   truncated: boolean;
 }
 
@@ -29,6 +31,11 @@ const TROUBLE =
   /\b(fail(ed|s|ure)?|refused|denied|time[sd]? ?out|timeout|deadline|cannot|can't|unable|not (found|available|allowed|set|running|ready|detected|supported)|no such|invalid|exceeded|unavailable|killed|oom\w*|out of memory|crash\w*|backoff|pending|unhealthy|forbidden|unauthori[sz]ed|expired|mismatch|exit(ed)? (with )?code [1-9]\d*|os error \d+|errno|x509|abort(ed)?|panic|segfault|too many|no \w+ (available|found)|unreachable|rejected|already in use|unknown|missing|corrupt\w*|hangs?|frozen|freezes|stuck)\b/i;
 const PROMPT = /^\s*(\$|#|>>>|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[^$#]*[$#])\s+\S/;
 const SEPARATOR = /^[\s\-=_*#~.+|`]*$/;
+/** `docker-compose logs` puts the service name before each line. */
+const COMPOSE_PREFIX = /^[\w.-]+\s+\|\s?/;
+/** Python, Go, Rust, Java/JS and Lua stack frames. */
+const STACK_FRAME =
+  /^\s*(?:File ".+", line \d+|at [\w$.<>\/:-]+[\s(:]|\[string ".*"\]:\d+: in\b|\[C\]: in\b|\d+: [\w:<>{}]+::|[\w./-]+\.(?:go|rs|py|js|ts|java|lua|c|cc|cpp):\d+(?::\d+)?(?: \+0x[0-9a-f]+.*)?$|goroutine \d+ \[|[\w./*()-]+\.\w+\((?:[^()]*|\{.*\})\)$|stack traceback:$|runtime stack:$)/;
 
 /** Splits a paste into salient error lines, prose and commands; long pastes keep their salient lines. */
 export function extract(paste: string): Extracted {
@@ -45,6 +52,8 @@ export function extract(paste: string): Extracted {
   const lines: string[] = [];
   const prose: string[] = [];
   const commands: string[] = [];
+  const frames: string[] = [];
+  let inPythonFrame = false;
   const candidates: SalientLine[] = [];
   for (const line of raw) {
     const text = line.length > 2000 ? line.slice(0, 2000) : line;
@@ -55,6 +64,14 @@ export function extract(paste: string): Extracted {
       continue;
     }
     lines.push(text.trim());
+    // Python prints the source line, indented deeper, under each frame.
+    const body = text.replace(COMPOSE_PREFIX, '');
+    const pythonSource = inPythonFrame && /^\s{4,}\S/.test(body);
+    inPythonFrame = /^\s*File ".+", line \d+/.test(body);
+    if (pythonSource || STACK_FRAME.test(body)) {
+      frames.push(text.trim());
+      continue;
+    }
     let weight = 0;
     if (ERROR_LEVEL.test(text)) weight = 3;
     else if (WARN_LEVEL.test(text)) weight = 2;
@@ -70,7 +87,7 @@ export function extract(paste: string): Extracted {
     .sort((a, b) => b.weight - a.weight || a.index - b.index)
     .slice(0, MAX_SALIENT)
     .sort((a, b) => a.index - b.index);
-  return { lines, salient, prose, commands, truncated };
+  return { lines, salient, prose, commands, frames, truncated };
 }
 
 /** A sentence someone wrote: mostly plain words, not a log record. */

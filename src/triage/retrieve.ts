@@ -41,6 +41,8 @@ const CONTAINMENT_POWER = 1.5;
 const SYMPTOM_TRUST = 0.85;
 /** A sentence the person wrote counts less than output they copied. */
 const PROSE_TRUST = 0.6;
+/** Stack frames name files and functions, which say where it failed and little about what. */
+const FRAME_WEIGHT = 0.25;
 
 const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.2 };
 /** Candidates this close to the best are re-ranked with the dense model; the rest cannot reach it. */
@@ -83,7 +85,8 @@ export class Retriever {
       for (const [t, tw] of best) q.set(t, (q.get(t) ?? 0) + w * tw);
     };
     const salientIdx = new Set(x.salient.map((s) => s.index));
-    x.lines.forEach((line, i) => add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : 1));
+    const frames = new Set(x.frames);
+    x.lines.forEach((line, i) => add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : frames.has(line) ? FRAME_WEIGHT : 1));
     for (const words of expand(x.lines.join('\n'))) add(words, 1.5);
     for (const [t, w] of q) q.set(t, Math.min(w, 4) ** 0.7);
     return q;
@@ -96,7 +99,10 @@ export class Retriever {
     const system = this.detector.detect(query.keys());
 
     const prose = new Set(x.prose);
-    const lineSets = x.lines.map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
+    const frames = new Set(x.frames);
+    const lineSets = x.lines
+      .filter((l) => !frames.has(l))
+      .map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
     for (const words of expand(x.lines.join('\n'))) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
