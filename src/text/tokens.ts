@@ -24,6 +24,8 @@ const STEM_FAMILIES: Record<string, string> = {
   registr: 'regist',
 };
 
+const LOG_KEYS = /\b(?:level|lvl|msg|time|ts|caller|logger|severity)=|"(?:level|lvl|msg|message|time|ts|caller|logger|severity)"\s*:/gi;
+
 /** Placeholders from masking that carry meaning as tokens. */
 const PLACEHOLDERS = new Set(['peerid']);
 const MASKS = new Set(['timestamp', 'uuid', 'hexid', 'ipaddr', 'macaddr', 'maskurl', 'maskpath', 'maskvalue', 'masknum', 'maskname']);
@@ -66,7 +68,9 @@ export function weightedTokens(text: string): Array<[string, number]> {
   const masked = maskIdentity(stripAnsi(text))
     .replace(/['’](?=\w)/g, '')
     // Phrases whose meaning lives in a stopword: "timed out" and "timeout" are one word in error text.
-    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout');
+    .replace(/\btim(?:e|ed|es|ing)[ -]?outs?\b/gi, 'timeout')
+    // Structured-log keys (logfmt, JSON) are the format, not the message.
+    .replace(LOG_KEYS, ' ');
   const out: Array<[string, number]> = [];
   for (const m of masked.matchAll(COMPOUND)) {
     const raw = m[0];
