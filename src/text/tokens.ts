@@ -83,7 +83,8 @@ export function weightedTokens(text: string): Array<[string, number]> {
     const parts = splitParts(raw);
     if (parts.length > 1) {
       const whole = !/^\d+(\.\d+)*$/.test(raw) && raw.length <= 40;
-      if (whole) out.push([lower, 1]);
+      // A letters-only compound (`mDNS`, `OOMKilled`) is stemmed like the same word typed in lower case.
+      if (whole) out.push([/^[a-z]+$/.test(lower) ? (normWord(lower) ?? lower) : lower, 1]);
       for (const p of parts) {
         const n = normWord(p);
         if (n) out.push([n, whole ? PART_WEIGHT : 1]);
