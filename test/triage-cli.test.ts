@@ -123,6 +123,30 @@ describe('medic triage', () => {
     assert.notEqual(badTop.code, 0);
   });
 
+  it('reads a stack trace by its message, not its frames', async () => {
+    const panic = (addr: string, line: number) =>
+      `fatal error: runtime: out of memory\n\nruntime stack:\nruntime.throw({0x${addr}, 0x16})\n\t/usr/local/go/src/runtime/panic.go:${line} +0x5d fp=0x7ffd\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/worker/main.go:${line + 3} +0x1f`;
+    const a = JSON.parse((await run(['triage', '--json', '--explain'], panic('1a2b3c4', 1047))).stdout);
+    const b = JSON.parse((await run(['triage', '--json', '--explain'], panic('9f8e7d6', 1102))).stdout);
+    assert.deepEqual(a.explain.salient, ['fatal error: runtime: out of memory']);
+    assert.equal(a.fingerprint, b.fingerprint, 'frames do not change the fingerprint');
+    const py = JSON.parse(
+      (await run(['triage', '--json', '--explain'], 'Traceback (most recent call last):\n  File "/app/agents/core/base_agent.py", line 57, in call_model\n    resp = await client.post(url, json=payload)\nhttpx.ConnectError: [Errno 111] Connection refused\n')).stdout,
+    );
+    assert.ok(py.explain.candidates.every((c: { why: { pasteLine: string } | null }) => !c.why || !/File "|client\.post/.test(c.why.pasteLine)), 'no frame is the matched line');
+  });
+
+  it('knows what Kubernetes and multicast DNS print, in the words the guides use', async () => {
+    const out = await batch([
+      { id: 'backoff', paste: '  Warning  BackOff  2m (x25 over 7m)  kubelet  Back-off restarting failed container api in pod api-5d8f9c7b6-qv2lx' },
+      { id: 'pull', paste: '  Normal   BackOff  kubelet  Back-off pulling image "registry.example.com/team/app:2.4.1"' },
+      { id: 'mdns', paste: 'zeroconf: failed to join multicast group on en0: no buffer space available\nbuilds fail right away, the dashboard lists no workers' },
+    ]);
+    assert.equal(out.get('backoff')!.matches![0]!.id, 'hourglass#crashloopbackoff');
+    assert.equal(out.get('pull')!.matches![0]!.id, 'hourglass#imagepullbackoff');
+    assert.equal(out.get('mdns')!.matches![0]!.id, 'hybridgrid#workers-not-discovered');
+  });
+
   it('reads long pastes by their salient lines and says so', async () => {
     const noise = Array.from({ length: 3000 }, (_, i) => `2025-08-14T09:12:${String(i % 60).padStart(2, '0')}Z INFO lloom_executor: heartbeat ok seq=${i}`);
     noise.splice(1500, 0, '2025-08-14T09:30:00Z ERROR lloom_executor::llm_client: Failed to connect to LMStudio: Connection refused');
