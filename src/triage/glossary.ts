@@ -28,7 +28,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b403 (?:Client Error|Forbidden)\b|\bForbidden\b/i, 'forbidden permission 403'],
   [/\b429\b(?: Too Many Requests)?|too many requests/i, 'rate limit exceeded 429'],
   [/\b500 Internal Server Error\b/i, 'internal server error 500'],
-  [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy upstream connection 502'],
+  [/\b502 Bad Gateway\b|\bBad Gateway\b|\bno live upstreams\b|\bupstream connect error\b|\bupstream timed out\b/i, 'bad gateway proxy upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
   // What Kubernetes, Docker and systemd print for conditions guides name otherwise.
@@ -36,6 +36,9 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\bBack-off pulling image\b|\bErrImagePull\b|\bpull access denied\b|\bmanifest unknown\b/i, 'ImagePullBackOff image pull'],
   [/\bFailedScheduling\b|\b\d+\/\d+ nodes are available\b|\buntolerated taint\b|\bUnschedulable\b/i, 'pending scheduling insufficient resources'],
   [/\bMountVolume\.\w+ failed\b|\bUnable to (?:attach or )?mount volumes\b/i, 'FailedMount mount volume'],
+  [/\bquantities must match the regular expression\b|\bquantity\b.*\binvalid\b|\bunable to parse quantity\b/i, 'invalid resource format quantity'],
+  [/\bno configuration has been provided\b|\bunable to load in-cluster configuration\b|\binvalid configuration: no configuration\b/i, 'kubernetes configuration missing kubeconfig'],
+  [/\bwhich is undefined\b|\bAdditional property \w+ is not allowed\b|\bservices\.[\w-]+ must be a\b/, 'docker-compose file invalid validate'],
   [/\bCannot connect to the Docker daemon\b|\bdocker\.sock\b/i, 'docker not available daemon'],
   [/\bfailed to solve\b|^\s*=> ERROR \[/im, 'docker image build failed'],
   [/\bstatus=\d+\/[A-Z]+\b|\bMain process exited\b|\bFailed with result '/, 'systemd service failed'],
@@ -50,7 +53,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\bcudaMalloc failed\b|\bCUBLAS_STATUS_ALLOC_FAILED\b/i, 'out of memory gpu'],
   [/\bno CUDA-capable device\b|\bcould not select device driver\b|\bNVIDIA-SMI has failed\b|\bCUDA driver version is insufficient\b|\bFound no NVIDIA driver\b/i, 'gpu not detected cuda'],
   // Everyday words for a slow or a stuck process, in the words guides use.
-  [/\b(slow(?:er|ly|ness)?|sluggish|laggy|latency|(?:takes?|taking|took) (?:forever|ages|\S+ (?:seconds|secs|minutes|mins)))\b/i, 'slow performance response times'],
+  [/\b(slow(?:er|ly|ness)?|sluggish|laggy|latency|(?:takes?|taking|took) (?:forever|ages|\S+ (?:seconds|secs|minutes|mins)))\b/i, 'slow performance latency'],
   [/\b(freez(?:e|es|ing)|frozen|hangs?|hanging|hung|stuck|unresponsive|not responding|doesn'?t respond)\b/i, 'hanging unresponsive'],
 ];
 
