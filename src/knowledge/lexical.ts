@@ -17,8 +17,9 @@ const K1 = 1.2;
 
 export function cardFieldText(c: ProblemCard): Record<Field, string> {
   return {
-    title: c.title.replace(/^(problem|issue)\s*:\s*/i, ''),
-    context: c.path.slice(0, -1).join(' \n'),
+    // "Problem:", "Issue:" and list numbers ("2. ") name nothing.
+    title: c.title.replace(/^(problem|issue)\s*:\s*|^\d+\.\s*/i, ''),
+    context: c.path.slice(0, -1).map((h) => h.replace(/^\d+\.\s*/, '')).join(' \n'),
     errors: c.errorLines.join('\n'),
     symptoms: c.symptoms.join('\n'),
     causes: c.causes.join('\n'),
