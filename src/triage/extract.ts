@@ -28,7 +28,7 @@ const ERROR_LEVEL =
   /\b(ERROR|ERR|FATAL|FTL|PANIC|CRIT|CRITICAL|EMERG)\b|level=(error|fatal|panic)|"level":\s*"(error|fatal|panic)"|^\s*E\d{4} |\bpanicked at\b|^panic:|^\s*(fatal|error)(\[\w+\])?:|^\s*Error\b|\b\w*(Error|Exception|Failure)\b:|^\s*Caused by:|Traceback \(most recent call last\)/i;
 const WARN_LEVEL = /\b(WARN|WARNING|WRN)\b|level=warn|"level":\s*"warn/i;
 const TROUBLE =
-  /\b(fail(ed|s|ure)?|refused|denied|time[sd]? ?out|timeout|deadline|cannot|can't|unable|not (found|available|allowed|set|running|ready|detected|supported)|no such|invalid|exceeded|unavailable|killed|oom\w*|out of memory|crash\w*|backoff|pending|unhealthy|forbidden|unauthori[sz]ed|expired|mismatch|exit(ed)? (with )?code [1-9]\d*|os error \d+|errno|x509|abort(ed)?|panic|segfault|too many|no \w+ (available|found)|unreachable|rejected|already in use|unknown|missing|corrupt\w*|hangs?|frozen|freezes|stuck)\b/i;
+  /\b(fail(ed|s|ure)?|refused|denied|time[sd]? ?out|timeout|deadline|cannot|can't|unable|not (found|available|allowed|set|running|ready|detected|supported)|no such|invalid|exceeded|unavailable|killed|oom\w*|out of memory|crash\w*|backoff|pending|unhealthy|forbidden|unauthori[sz]ed|expired|mismatch|exit(ed)? (with )?code [1-9]\d*|os error \d+|errno|x509|abort(ed)?|panic|segfault|too many|no \w+ (available|found)|unreachable|rejected|already in use|unknown|missing|corrupt\w*|hangs?|frozen|freezes|stuck|circuit[ -]?breaker|circuit opened)\b/i;
 const PROMPT = /^\s*(\$|#|>>>|PS [A-Z]:\\[^>]*>|[\w.-]+@[\w.-]+:[^$#]*[$#])\s+\S/;
 const SEPARATOR = /^[\s\-=_*#~.+|`]*$/;
 /** `docker-compose logs` puts the service name before each line. */

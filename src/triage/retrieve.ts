@@ -86,7 +86,14 @@ export class Retriever {
     };
     const salientIdx = new Set(x.salient.map((s) => s.index));
     const frames = new Set(x.frames);
-    x.lines.forEach((line, i) => add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : frames.has(line) ? FRAME_WEIGHT : 1));
+    // The same record twice (another timestamp, another id) is one piece of evidence.
+    const seen = new Set<string>();
+    x.lines.forEach((line, i) => {
+      const template = lineTemplate(line);
+      if (seen.has(template)) return;
+      seen.add(template);
+      add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : frames.has(line) ? FRAME_WEIGHT : 1);
+    });
     for (const words of expand(x.lines.join('\n'))) add(words, 1.5);
     for (const [t, w] of q) q.set(t, Math.min(w, 4) ** 0.7);
     return q;
