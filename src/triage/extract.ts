@@ -35,7 +35,7 @@ const SEPARATOR = /^[\s\-=_*#~.+|`]*$/;
 const COMPOSE_PREFIX = /^[\w.-]+\s+\|\s?/;
 /** Python, Go, Rust, Java/JS and Lua stack frames. */
 const STACK_FRAME =
-  /^\s*(?:File ".+", line \d+|at [\w$.<>\/:-]+[\s(:]|\[string ".*"\]:\d+: in\b|\[C\]: in\b|\d+: [\w:<>{}]+::|[\w./-]+\.(?:go|rs|py|js|ts|java|lua|c|cc|cpp):\d+(?::\d+)?(?: \+0x[0-9a-f]+.*)?$|goroutine \d+ \[|[\w./*()-]+\.\w+\((?:[^()]*|\{.*\})\)$|stack traceback:$|runtime stack:$)/;
+  /^\s*(?:File ".+", line \d+|at \S.*(?:\.\w+:\d+(?::\d+)?\)?|\((?:Native Method|Unknown Source)\))$|\[string ".*"\]:\d+: in\b|\[C\]: in\b|\d+: [\w:<>{}]+::|[\w./-]+\.(?:go|rs|py|js|ts|java|lua|c|cc|cpp):\d+(?::\d+)?(?: \+0x[0-9a-f]+.*)?$|goroutine \d+ \[|[\w./*()-]+\.\w+\((?:[^()]*|\{.*\})\)$|stack traceback:$|runtime stack:$)/;
 
 /** Splits a paste into salient error lines, prose and commands; long pastes keep their salient lines. */
 export function extract(paste: string): Extracted {
