@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenLocal, readBody } from './http.js';
 
 export interface RestCall {
   method: string;
@@ -71,8 +71,7 @@ export class FakeDiscord {
     });
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (ws) => this.gateway(ws));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
   }
 
   async stop(): Promise<void> {
@@ -274,9 +273,7 @@ export class FakeDiscord {
   }
 
   private async rest(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = (await readBody(req)).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, '');
     let body: unknown = null;

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, readBody } from './http.js';
 
 export interface FakeIssue {
   repo: string;
@@ -37,10 +37,8 @@ export class FakeGitHub {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
+      void readBody(req).then((buf) => {
+        const raw = buf.toString('utf8');
         const body = raw ? JSON.parse(raw) : null;
         const url = new URL(req.url ?? '/', 'http://x');
         this.calls.push({ method: req.method ?? 'GET', path: url.pathname + url.search, body, authorization: req.headers.authorization ?? null });
@@ -48,8 +46,7 @@ export class FakeGitHub {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, readBody } from './http.js';
 
 /** What the fake answers next: a JSON body (as the model's content), a status, or a delay. */
 export interface Scripted {
@@ -37,10 +37,8 @@ export class FakeOpenAI {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
+      void readBody(req).then((buf) => {
+        const raw = buf.toString('utf8');
         const body = raw ? JSON.parse(raw) : {};
         this.requests.push({ body, raw });
         const prompt = String(body.messages?.[0]?.content ?? '');
@@ -74,8 +72,7 @@ export class FakeOpenAI {
         else send();
       });
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenLocal, readBody } from './http.js';
 
 export interface ApiCall {
   method: string;
@@ -41,9 +41,7 @@ export class FakeSlack {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
+      void readBody(req).then((buf) => {
         // Slack's file host: private files need the bot token.
         const file = req.method === 'GET' ? this.files.get(req.url ?? '') : undefined;
         if (file) {
@@ -53,11 +51,11 @@ export class FakeSlack {
           return;
         }
         if (req.method === 'POST' && req.url?.startsWith('/upload/')) {
-          this.uploaded.push({ id: req.url.slice('/upload/'.length), content: Buffer.concat(chunks).toString('utf8') });
+          this.uploaded.push({ id: req.url.slice('/upload/'.length), content: buf.toString('utf8') });
           res.writeHead(200).end('OK');
           return;
         }
-        const raw = Buffer.concat(chunks).toString('utf8');
+        const raw = buf.toString('utf8');
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
         let body: Record<string, any> = {};
         if ((req.headers['content-type'] ?? '').includes('json')) body = raw ? JSON.parse(raw) : {};
@@ -80,8 +78,7 @@ export class FakeSlack {
       });
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' } }));
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
   }
 
   /** A user uploads a file with a message (subtype file_share), over the socket; returns the ts. */
