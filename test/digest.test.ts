@@ -10,7 +10,7 @@ import { FileRecordStore } from '../src/store/file-store.js';
 import type { CheckResult } from '../src/checks/run.js';
 import { FakeDiscord } from './fakes/discord.js';
 import { FakeSlack } from './fakes/slack.js';
-import { daemon, type Daemon, medic, tempDir } from './helpers.js';
+import { chatEnv, daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 const HOUR = 3_600_000;
@@ -158,11 +158,7 @@ describe('the digest on BullMQ (real Redis), to Discord and Slack through the ou
       REDIS_URL: redis.url,
       MEDIC_REDIS_PREFIX: redis.prefix,
       MEDIC_PORT: '0',
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_API_URL: discord.apiUrl,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: 'xapp-fake-app-token',
-      SLACK_API_URL: slack.apiUrl,
+      ...chatEnv(discord, slack),
     };
     const built = await medic(['index'], { env });
     assert.equal(built.code, 0, built.stderr);

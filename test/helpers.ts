@@ -101,3 +101,14 @@ export function daemon(args: string[], env: Record<string, string>, stdin: 'pipe
     },
   };
 }
+
+/** The variables that point both chat front doors at their fakes. */
+export function chatEnv(discord: { apiUrl: string }, slack: { apiUrl: string; botToken: string }): Record<string, string> {
+  return {
+    DISCORD_TOKEN: 'fake-token',
+    DISCORD_API_URL: discord.apiUrl,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: 'xapp-fake-app-token',
+    SLACK_API_URL: slack.apiUrl,
+  };
+}

@@ -5,7 +5,7 @@ import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { FakeOpenAI } from './fakes/openai.js';
-import { daemon, type Daemon, medic, ROOT, tempDir } from './helpers.js';
+import { chatEnv, daemon, type Daemon, medic, ROOT, tempDir } from './helpers.js';
 import { FakeDiscord } from './fakes/discord.js';
 import { FakeSlack } from './fakes/slack.js';
 
@@ -213,11 +213,7 @@ describe('streamed answers in chat (fake Discord and Slack, fake model)', () => 
       MEDIC_PORT: '0',
       OPENAI_BASE_URL: model.baseURL,
       MEDIC_LLM_MODEL: 'fake-model',
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_API_URL: discord.apiUrl,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: 'xapp-fake-app-token',
-      SLACK_API_URL: slack.apiUrl,
+      ...chatEnv(discord, slack),
     };
     const built = await medic(['index'], { env });
     assert.equal(built.code, 0, built.stderr);
