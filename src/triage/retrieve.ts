@@ -77,7 +77,7 @@ export class Retriever {
   }
 
   /** Weighted query terms: salient lines count double, commands the user ran count half. */
-  queryTerms(x: Extracted): Map<string, number> {
+  private queryTerms(x: Extracted, frames: Set<string>, expansions: string[]): Map<string, number> {
     const q = new Map<string, number>();
     const add = (text: string, w: number): void => {
       const best = new Map<string, number>();
@@ -85,7 +85,6 @@ export class Retriever {
       for (const [t, tw] of best) q.set(t, (q.get(t) ?? 0) + w * tw);
     };
     const salientIdx = new Set(x.salient.map((s) => s.index));
-    const frames = new Set(x.frames);
     // The same record twice (another timestamp, another id) is one piece of evidence.
     const seen = new Set<string>();
     x.lines.forEach((line, i) => {
@@ -94,23 +93,24 @@ export class Retriever {
       seen.add(template);
       add(line, salientIdx.has(i) ? 2 : x.commands.includes(line) ? 0.5 : frames.has(line) ? FRAME_WEIGHT : 1);
     });
-    for (const words of expand(x.lines.join('\n'))) add(words, 1.5);
+    for (const words of expansions) add(words, 1.5);
     for (const [t, w] of q) q.set(t, Math.min(w, 4) ** 0.7);
     return q;
   }
 
   async rank(x: Extracted): Promise<Ranking> {
-    const query = this.queryTerms(x);
+    const frames = new Set(x.frames);
+    const expansions = expand(x.lines.join('\n'));
+    const query = this.queryTerms(x, frames, expansions);
     const lex = this.lexical.score(query);
     const lexMax = Math.max(1e-9, ...lex);
     const system = this.detector.detect(query.keys());
 
     const prose = new Set(x.prose);
-    const frames = new Set(x.frames);
     const lineSets = x.lines
       .filter((l) => !frames.has(l))
       .map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
-    for (const words of expand(x.lines.join('\n'))) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
+    for (const words of expansions) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
