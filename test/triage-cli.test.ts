@@ -147,6 +147,22 @@ describe('medic triage', () => {
     assert.equal(out.get('mdns')!.matches![0]!.id, 'hybridgrid#workers-not-discovered');
   });
 
+  it('learns from the guides which language each system speaks, and reads a paste\'s language as evidence', async () => {
+    // Two guides alike in words: one shows Go code, the other Python.
+    const knowledge = tempDir();
+    const guide = (name: string, lang: string, code: string) =>
+      `# ${name} runbook\n\n## Worker crashes\n\n**Symptoms:** the worker exits\n\n**Solutions:**\n\n1. **Patch the handler**\n   \`\`\`${lang}\n   ${code}\n   \`\`\`\n2. **Check the handler**\n   \`\`\`${lang}\n   ${code}\n   \`\`\`\n`;
+    writeFileSync(join(knowledge, 'alpha.md'), guide('Alpha', 'go', 'if cfg == nil { return errNoConfig }'));
+    writeFileSync(join(knowledge, 'beta.md'), guide('Beta', 'python', 'if cfg is None: raise NoConfig()'));
+    const lenv = { MEDIC_DATA_DIR: tempDir(), MEDIC_KNOWLEDGE_DIR: knowledge };
+    const systems = async (paste: string): Promise<Record<string, number>> =>
+      JSON.parse((await medic(['triage', '--json', '--explain'], { env: lenv, input: paste })).stdout).explain.systemScores;
+    const go = await systems('panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/worker/main.go:12 +0x1d\n');
+    assert.ok(go.alpha! > 2 * go.beta!, `a Go panic points to the guide with Go code: ${JSON.stringify(go)}`);
+    const py = await systems('Traceback (most recent call last):\n  File "/srv/worker.py", line 12, in <module>\n    main()\nKeyError: \'settings\'\n');
+    assert.ok(py.beta! > 2 * py.alpha!, `a Python traceback points to the guide with Python code: ${JSON.stringify(py)}`);
+  });
+
   it('reads long pastes by their salient lines and says so', async () => {
     const noise = Array.from({ length: 3000 }, (_, i) => `2025-08-14T09:12:${String(i % 60).padStart(2, '0')}Z INFO lloom_executor: heartbeat ok seq=${i}`);
     noise.splice(1500, 0, '2025-08-14T09:30:00Z ERROR lloom_executor::llm_client: Failed to connect to LMStudio: Connection refused');

@@ -96,7 +96,7 @@ export class TriageEngine {
 
   /** Which guide's system a text (file names, config keys, log lines) belongs to. */
   detectSystem(text: string): SystemGuess {
-    return this.systems.detect(tokenize(text));
+    return this.systems.detect(tokenize(text), text);
   }
 
   card(id: string): ProblemCard | undefined {

@@ -104,7 +104,7 @@ export class Retriever {
     const query = this.queryTerms(x, frames, expansions);
     const lex = this.lexical.score(query);
     const lexMax = Math.max(1e-9, ...lex);
-    const system = this.detector.detect(query.keys());
+    const system = this.detector.detect(query.keys(), x.lines.join('\n'));
 
     const prose = new Set(x.prose);
     const lineSets = x.lines

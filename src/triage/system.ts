@@ -2,6 +2,7 @@ import type { ProblemCard } from '../knowledge/card.js';
 import { cardFieldText, FIELDS } from '../knowledge/lexical.js';
 import { termCounts, tokenize } from '../text/tokens.js';
 import { universalTokens } from './glossary.js';
+import { fenceLanguage, languageCounts } from '../text/languages.js';
 
 export interface SystemGuess {
   /** The guide id the paste most likely belongs to, or null when nothing points anywhere. */
@@ -22,6 +23,9 @@ const IDENTIFIER = /[^a-z]/;
 const WORD_FACTOR = 0.6;
 /** The most that words alone can say for one guide, in nats. */
 const WORD_CAP = 5;
+/** What a paste's language says for a guide that shows only that language, in nats. */
+const LANGUAGE_NATS = 2;
+const MIN_LANGUAGE_SIGNS = 2;
 
 /**
  * Signatures learned from the guides themselves: tokens that one guide uses far more than
@@ -33,16 +37,29 @@ export class SystemDetector {
   private readonly weights = new Map<string, Map<string, number>>();
   readonly guides: string[];
   private readonly ownName: Map<string, string>;
+  /** Per language, the guides that show it. */
+  private readonly languages = new Map<string, Set<string>>();
 
   constructor(cards: ProblemCard[]) {
     const byGuide = new Map<string, Map<string, number>>();
+    const langs = new Map<string, Map<string, number>>();
     for (const c of cards) {
       const text = FIELDS.map((f) => cardFieldText(c)[f]).join('\n') + '\n' + c.path.join('\n');
+      // What a guide's logs print and which language its code blocks are in.
+      const fenced = c.solutions.flatMap((s) => s.code.map((k) => fenceLanguage(k.lang))).filter((l): l is string => l !== null);
+      for (const [l, n] of [...languageCounts(text), ...fenced.map((l) => [l, 1] as const)]) {
+        const per = langs.get(l) ?? new Map<string, number>();
+        per.set(c.guide, (per.get(c.guide) ?? 0) + n);
+        langs.set(l, per);
+      }
       const counts = byGuide.get(c.guide) ?? new Map<string, number>();
       for (const [t, n] of termCounts(tokenize(text))) counts.set(t, (counts.get(t) ?? 0) + n);
       byGuide.set(c.guide, counts);
     }
     this.guides = [...byGuide.keys()].sort();
+    // How much of a guide is code says little about how many of its users' errors are: a
+    // guide that shows a language at all speaks it.
+    for (const [l, per] of langs) this.languages.set(l, new Set([...per].filter(([, n]) => n >= MIN_LANGUAGE_SIGNS).map(([g]) => g)));
     this.ownName = new Map(this.guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
     const total = new Map<string, number>();
     for (const counts of byGuide.values()) for (const [t, n] of counts) total.set(t, (total.get(t) ?? 0) + n);
@@ -66,8 +83,9 @@ export class SystemDetector {
     }
   }
 
-  detect(tokens: Iterable<string>): SystemGuess {
+  detect(tokens: Iterable<string>, text?: string): SystemGuess {
     const ids: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
+    if (text) for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[g] = ids[g]! + LANGUAGE_NATS;
     const words: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
     for (const t of new Set(tokens)) {
       const per = this.weights.get(t);
