@@ -8,7 +8,8 @@ const MARKERS: Record<string, RegExp[]> = {
     /thread '[^']*' panicked at/g,
     /\bRUST_(?:LOG|BACKTRACE)\b/g,
     /\bcargo (?:build|run|install|test|update)\b/g,
-    /\b[a-z_]\w*::[a-z_]\w*(?:::\w+)*/g,
+    // A tracing / env_logger record: level, then the module path as target (C++ `std::` is no log target).
+    /\b(?:TRACE|DEBUG|INFO|WARN|ERROR)\s+[a-z_][a-z0-9_]*(?:::[a-z0-9_]+)+:/g,
     /\.rs:\d+/g,
     /^Caused by:\s*$/gm,
     /memory allocation of \d+ bytes failed/g,
