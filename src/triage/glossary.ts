@@ -28,7 +28,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b403 (?:Client Error|Forbidden)\b|\bForbidden\b/i, 'forbidden permission 403'],
   [/\b429\b(?: Too Many Requests)?|too many requests/i, 'rate limit exceeded 429'],
   [/\b500 Internal Server Error\b/i, 'internal server error 500'],
-  [/\b502 Bad Gateway\b|\bBad Gateway\b|\bno live upstreams\b|\bupstream connect error\b|\bupstream timed out\b/i, 'bad gateway proxy upstream connection 502'],
+  [/\b502 Bad Gateway\b|\bBad Gateway\b|\bno live upstreams\b|\bupstream connect error\b|\bupstream timed out\b/i, 'bad gateway proxy load balancer upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
   // What Kubernetes, Docker and systemd print for conditions guides name otherwise.
