@@ -73,6 +73,12 @@ describe('guides to problem cards (medic cards --json)', () => {
     assert.ok(c.solutions[0]!.code[0]!.text.includes('sudo ufw allow 5353/udp'));
   });
 
+  it('a section that only shows sample log records is a reference, not a problem', () => {
+    assert.equal(card('hybridgrid#common-log-patterns').kind, 'reference');
+    const others = cards.filter((c) => c.kind === 'reference').map((c) => c.id);
+    assert.deepEqual(others, ['hybridgrid#common-log-patterns'], 'sections with fixes stay problems and procedures');
+  });
+
   it('error-code and HTTP status tables become one card per row', () => {
     const row = card('starcoder#application-error-codes/model_unavailable');
     assert.equal(row.kind, 'row');

@@ -147,6 +147,14 @@ describe('medic triage', () => {
     assert.equal(out.get('mdns')!.matches![0]!.id, 'hybridgrid#workers-not-discovered');
   });
 
+  it('answers a log line with the section that fixes it, not the one that only shows such lines', async () => {
+    // hybridgrid's "Common Log Patterns" quotes this very line, with nothing to do about it.
+    const r = await run(['triage', '--json', 'level=error msg="worker unreachable" worker=worker-3 error="connection refused"']);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.matches[0].id, 'hybridgrid#connection-refused');
+    assert.ok(o.matches.every((m: { id: string }) => m.id !== 'hybridgrid#common-log-patterns'));
+  });
+
   it('learns from the guides which language each system speaks, and reads a paste\'s language as evidence', async () => {
     // Two guides alike in words: one shows Go code, the other Python.
     const knowledge = tempDir();

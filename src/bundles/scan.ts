@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Level } from './drain.js';
 import { MB } from './limits.js';
+import { LEVEL_WORD } from '../text/log-level.js';
 
 /** One warning or error in a log, with the stack trace that followed it. */
 export interface LogEvent {
@@ -31,10 +32,6 @@ export interface FileScan {
 const CANDIDATE = /ERR|WARN|WRN|FATAL|FTL|CRIT|PANIC|SEVERE|EMERG|ALERT|error|warn|fatal|panic|Error|Warn|\n[EWF]\d{4} /g;
 const CANDIDATE_RARE = /Exception|Traceback|Killed process|Out of memory|OOM|segfault/g;
 const KLOG_START = /^[EWF]\d{4} /;
-
-/** The first level a line declares, wherever its logger put it. */
-const LEVEL_WORD =
-  /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|WRN|ERROR|ERR|FATAL|FTL|CRIT|CRITICAL|PANIC|EMERG|ALERT|SEVERE)\b|\blevel=(\w+)|"(?:level|severity)":\s*"(\w+)"|\[(trace|debug|info|warn|warning|error|fatal)\]|^([IWEF])\d{4} /i;
 
 const UNLEVELLED_ERROR = /^(?:panic:|fatal error:|thread '.*' panicked|Traceback \(most recent call last\)|Exception in thread|\w+(?:\.\w+)*(?:Error|Exception): |(?:error|fatal)(?:\[\w+\])?: )|Killed process|Out of memory|OOMKilled|segfault/;
 

@@ -12,15 +12,16 @@ export interface Step {
 
 /**
  * One leaf problem from a guide (DESIGN.md, "Problem card").
- * `kind` separates problems (symptoms or a problem-like heading) from procedures (how-tos)
- * and table rows (error-code tables).
+ * `kind` separates problems (symptoms or a problem-like heading) from procedures (how-tos),
+ * table rows (error-code tables) and references (sections that only show what logs look like,
+ * with no fix: they say which system a line comes from, never what to do).
  */
 export interface ProblemCard {
   id: string;
   guide: string;
   title: string;
   path: string[];
-  kind: 'problem' | 'procedure' | 'row';
+  kind: 'problem' | 'procedure' | 'row' | 'reference';
   /** Free-text symptoms, one per bullet or sentence. */
   symptoms: string[];
   /** Literal error lines from symptom code blocks, quoted headings and quoted symptom text. */

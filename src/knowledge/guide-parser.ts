@@ -1,6 +1,7 @@
 import type { CodeBlock, ProblemCard, Step } from './card.js';
 import { extractCommands } from './commands.js';
 import { type Block, type ListItem, parseBlocks, plainInline } from './markdown.js';
+import { isLogSample } from '../text/log-level.js';
 
 type Field = 'body' | 'symptoms' | 'causes' | 'diagnosis' | 'solutions';
 
@@ -275,17 +276,21 @@ function cardFrom(guide: string, s: Section, mergesFields: boolean): ProblemCard
   const problemTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null || TROUBLE_WORDS.test(s.title);
   const isProblem = problemTitle || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
   const diagnosisCommands = unique([...cb.diagnosisCommands, ...cb.commands.filter(isReadOnlyCommand)]);
+  const steps = cb.solutions.filter((st) => st.text || st.code.length);
+  // "Common Log Patterns": sample records under labels, and nothing to run or change.
+  const showsOnlyLogs =
+    !cb.commands.length && !cb.causes.length && !cb.symptoms.length && steps.length > 0 && steps.every((st) => st.code.length > 0 && st.code.every((k) => isLogSample(k.text)));
   return {
     id: `${guide}#${s.slug}`,
     guide,
     title: s.title,
     path: breadcrumb(s),
-    kind: isProblem ? 'problem' : 'procedure',
+    kind: showsOnlyLogs ? 'reference' : isProblem ? 'problem' : 'procedure',
     symptoms: unique(cb.symptoms),
     errorLines: unique(cb.errorLines.map((l) => l.trim()).filter((l) => l.length >= 3)),
     causes: unique(cb.causes),
     diagnosis: { text: cb.diagnosisText, commands: diagnosisCommands },
-    solutions: cb.solutions.filter((st) => st.text || st.code.length),
+    solutions: steps,
     commands: unique(cb.commands),
     body: cb.body,
     lines: { start: s.line, end: s.endLine },

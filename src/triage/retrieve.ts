@@ -47,7 +47,8 @@ const FRAME_WEIGHT = 0.25;
 const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.2 };
 /** Candidates this close to the best are re-ranked with the dense model; the rest cannot reach it. */
 const TIE_WINDOW = WEIGHT.dense;
-const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85 };
+/** A reference (what the logs look like, no fix) is never an answer: see `rank`. */
+const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85, reference: 0 };
 
 /** Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior. */
 export class Retriever {
@@ -114,20 +115,24 @@ export class Retriever {
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
-    const candidates = this.cards.map((card, i): Candidate => {
+    const candidates = this.cards.flatMap((card, i): Candidate[] => {
+      // Its lines name the system (the detector read them), but it has nothing to tell the user to do.
+      if (card.kind === 'reference') return [];
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
       const evidence =
         KIND_PRIOR[card.kind] * (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.command * command) +
         WEIGHT.system * sys;
-      return {
-        card,
-        evidence,
-        score: evidence,
-        features: { lexical: lex[i]!, errorLine, dense: null, command, system: sys },
-        why,
-      };
+      return [
+        {
+          card,
+          evidence,
+          score: evidence,
+          features: { lexical: lex[i]!, errorLine, dense: null, command, system: sys },
+          why,
+        },
+      ];
     });
     candidates.sort((a, b) => b.evidence - a.evidence);
     // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
