@@ -147,6 +147,17 @@ describe('medic triage', () => {
     assert.equal(out.get('mdns')!.matches![0]!.id, 'hybridgrid#workers-not-discovered');
   });
 
+  it('when the system is unknown, alternatives hedge it instead of repeating one guide on one line', async () => {
+    const top3 = async (paste: string) => (await batch([{ id: 'p', paste }])).get('p')!.matches!.map((m) => m.id);
+    // Two hourglass sections quote "Connection refused"; nothing here says hourglass.
+    const bare = await top3('dial tcp 10.0.0.7:80: connect: connection refused');
+    assert.ok(bare.includes('hourglass#connection-refused'));
+    assert.ok(!bare.includes('hourglass#issue-performer-container-connection-failures'), bare.join(', '));
+    // Once the paste names hourglass, both of its sections are fair alternatives.
+    const named = await top3('hourglass executor: failed to reach performer: dial tcp 10.0.0.7:9090: connect: connection refused');
+    assert.deepEqual(named.slice(0, 2), ['hourglass#issue-performer-container-connection-failures', 'hourglass#connection-refused']);
+  });
+
   it('answers a log line with the section that fixes it, not the one that only shows such lines', async () => {
     // hybridgrid's "Common Log Patterns" quotes this very line, with nothing to do about it.
     const r = await run(['triage', '--json', 'level=error msg="worker unreachable" worker=worker-3 error="connection refused"']);

@@ -149,7 +149,8 @@ export class Retriever {
       }
       candidates.sort((a, b) => b.score - a.score);
     }
-    return { candidates, system, usedDense };
+    // Unsure of the system, the alternatives should hedge it, not repeat one guide's guess.
+    return { candidates: system.system ? candidates : demoteEchoes(candidates), system, usedDense };
   }
 
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */
@@ -226,4 +227,27 @@ export function denseQuery(x: Extracted): string {
     .filter(Boolean)
     .slice(0, DENSE_QUERY_WORDS)
     .join(' ');
+}
+
+/** How far down the ranking echoes are looked for: past it, order no longer reaches a reply. */
+const ECHO_WINDOW = 10;
+
+/**
+ * A card that matched the same guide line of the same guide as a card above it (a table row
+ * restating an issue's symptom) adds no evidence: it moves below the next card that does.
+ */
+function demoteEchoes(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  const kept: Candidate[] = [];
+  const echoes: Candidate[] = [];
+  for (const c of candidates.slice(0, ECHO_WINDOW)) {
+    const key = c.why ? `${c.card.guide}\u0000${c.why.guideLine.toLowerCase().replace(/["'`]/g, '').trim()}` : null;
+    if (key && seen.has(key)) {
+      echoes.push(c);
+      continue;
+    }
+    if (key) seen.add(key);
+    kept.push(c, ...echoes.splice(0));
+  }
+  return [...kept, ...echoes, ...candidates.slice(ECHO_WINDOW)];
 }
