@@ -112,7 +112,8 @@ export class TriageEngine {
     const confirmed = feedback ? applyFeedback(ranking.candidates, feedback) : false;
     const best = ranking.candidates[0];
     // A person confirmed this answer for this fingerprint: that is the strongest evidence there is.
-    const confidence = best ? (confirmed ? Math.max(confidenceOf(best), CONFIRMED_CONFIDENCE) : confidenceOf(best)) : 0;
+    // Rounded once, so the reply and the result never print it differently.
+    const confidence = round(best ? (confirmed ? Math.max(confidenceOf(best), CONFIRMED_CONFIDENCE) : confidenceOf(best)) : 0);
     const abstain = !best || confidence < ABSTAIN_BELOW;
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
     // Alternatives worth offering: close enough to the answer to be the real problem.
@@ -123,7 +124,7 @@ export class TriageEngine {
       fingerprint: fp,
       system: ranking.system.system ?? (best && !abstain ? best.card.guide : null),
       abstain,
-      confidence: round(confidence),
+      confidence,
       matches,
       reply,
       truncated: x.truncated,
