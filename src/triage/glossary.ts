@@ -24,7 +24,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\bcode = PermissionDenied\b/, 'permission denied'],
   [/\bcode = ResourceExhausted\b/, 'resource exhausted limit'],
   [/\bENOTFOUND\b|\bEAI_AGAIN\b|\bNXDOMAIN\b|no such host|name or service not known|temporary failure in name resolution/i, 'dns name resolution failed lookup'],
-  [/\bx509\b|\bUnknownIssuer\b|certificate verify failed|certificate has expired|self[- ]signed certificate|unknown authority/i, 'tls ssl certificate'],
+  [/\bx509\b|\bUnknownIssuer\b|invalid peer certificate|certificate verify failed|certificate has expired|self[- ]signed certificate|unknown authority/i, 'tls ssl certificate'],
   [/\bHTTP\/[\d.]+"? 401\b|\b401 (?:Client Error|Unauthorized)\b|\bUnauthorized\b/i, 'authentication unauthorized 401'],
   [/\b403 (?:Client Error|Forbidden)\b|\bForbidden\b/i, 'forbidden permission 403'],
   [/\b429\b(?: Too Many Requests)?|too many requests/i, 'rate limit exceeded 429'],
