@@ -101,11 +101,12 @@ export class Retriever {
 
   async rank(x: Extracted): Promise<Ranking> {
     const frames = new Set(x.frames);
-    const expansions = expand(x.lines.join('\n'));
+    const text = x.lines.join('\n');
+    const expansions = expand(text);
     const query = this.queryTerms(x, frames, expansions);
     const lex = this.lexical.score(query);
     const lexMax = Math.max(1e-9, ...lex);
-    const system = this.detector.detect(query.keys(), x.lines.join('\n'));
+    const system = this.detector.detect(query.keys(), text);
 
     const prose = new Set(x.prose);
     const lineSets = x.lines
