@@ -83,9 +83,10 @@ export class SystemDetector {
     }
   }
 
-  detect(tokens: Iterable<string>, text?: string): SystemGuess {
+  /** `tokens` are the paste's query terms; `text` is the paste itself, read for its language. */
+  detect(tokens: Iterable<string>, text: string): SystemGuess {
     const ids: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
-    if (text) for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[g] = ids[g]! + LANGUAGE_NATS;
+    for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[g] = ids[g]! + LANGUAGE_NATS;
     const words: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
     for (const t of new Set(tokens)) {
       const per = this.weights.get(t);
