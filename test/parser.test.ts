@@ -73,15 +73,25 @@ describe('guides to problem cards (medic cards --json)', () => {
     assert.ok(c.solutions[0]!.code[0]!.text.includes('sudo ufw allow 5353/udp'));
   });
 
-  it('a section that only shows sample log records is a reference, not a problem', () => {
-    assert.equal(card('hybridgrid#common-log-patterns').kind, 'reference');
-    const others = cards.filter((c) => c.kind === 'reference').map((c) => c.id);
-    assert.deepEqual(others, ['hybridgrid#common-log-patterns'], 'sections with fixes stay problems and procedures');
+  it('reference sections are known by their shape: log samples, templates, checklists, command lists, contents', () => {
+    for (const id of [
+      'hybridgrid#common-log-patterns', // sample log records only
+      'llmspell#error-reporting-template', // a document to fill in
+      'lloom#information-to-provide', // what to include, read-only commands
+      'starcoder#4-issue-reporting', // a checklist of nouns
+      'hourglass#common-diagnostic-commands', // read-only commands
+      'llmspell#troubleshooting-guide', // the title and a table of contents
+    ])
+      assert.equal(card(id).kind, 'reference', id);
+    // Sections that name a problem, or change something, stay answers.
+    for (const c of cards.filter((c) => /^(problem|issue)\s*:/i.test(c.title))) assert.equal(c.kind, 'problem', c.id);
+    assert.equal(card('hourglass#crashloopbackoff').kind, 'problem');
+    assert.equal(card('llmspell#enable-debug-logging').kind, 'procedure');
   });
 
-  it('error-code and HTTP status tables become one card per row', () => {
+  it('error-code and HTTP status tables become one card per row; a row whose fix is a few words is no answer', () => {
     const row = card('starcoder#application-error-codes/model_unavailable');
-    assert.equal(row.kind, 'row');
+    assert.equal(row.kind, 'reference', '"Check StarCoder service" names a place to look, not a fix');
     assert.equal(row.title, 'MODEL_UNAVAILABLE Model not available');
     assert.ok(row.errorLines.includes('MODEL_UNAVAILABLE'));
     assert.equal(row.solutions[0]!.text, 'Solution: Check StarCoder service');

@@ -2,13 +2,17 @@ import type { CodeBlock } from './card.js';
 
 const SHELL_LANGS = new Set(['', 'bash', 'sh', 'shell', 'console', 'zsh', 'shell-session']);
 
+export function isShell(code: CodeBlock): boolean {
+  return SHELL_LANGS.has(code.lang.toLowerCase());
+}
+
 /**
  * Shell commands in a code block: comments dropped, `\` continuations joined, heredocs
  * kept with their command. Config lines that sit in shell blocks (`[section]`, `key = value`,
  * `key: value`) are not commands.
  */
 export function extractCommands(code: CodeBlock): string[] {
-  if (!SHELL_LANGS.has(code.lang.toLowerCase())) return [];
+  if (!isShell(code)) return [];
   const out: string[] = [];
   const lines = code.text.split('\n');
   for (let i = 0; i < lines.length; i++) {

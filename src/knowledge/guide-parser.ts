@@ -1,5 +1,5 @@
 import type { CodeBlock, ProblemCard, Step } from './card.js';
-import { extractCommands } from './commands.js';
+import { extractCommands, isShell } from './commands.js';
 import { type Block, type ListItem, parseBlocks, plainInline } from './markdown.js';
 import { isLogSample } from '../text/log-level.js';
 
@@ -251,7 +251,7 @@ class CardBuilder {
           this.addText(this.pendingLabel, this.field === 'body' && TROUBLE_WORDS.test(this.pendingLabel) ? 'symptoms' : 'body');
           if (labelled.rest) this.addText(labelled.rest);
         }
-      } else if (this.field === 'body' && CONDITION.test(plainInline(b.text))) {
+      } else if (this.field === 'body' && CONDITION.test(plainInline(b.text)) && namesTrouble(plainInline(b.text))) {
         // "If a node becomes unresponsive:" states the situation the steps are for.
         this.addText(plainInline(b.text).replace(CONDITION, '').replace(/[:.]\s*$/, ''), 'symptoms');
       } else this.addText(b.text);
@@ -273,19 +273,26 @@ function cardFrom(guide: string, s: Section, mergesFields: boolean): ProblemCard
   if (quotedTitle) cb.errorLines.unshift(quotedTitle[1]!);
   const hasContent = cb.solutions.length > 0 || cb.commands.length > 0 || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
   if (!hasContent) return null;
-  const problemTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null || TROUBLE_WORDS.test(s.title);
-  const isProblem = problemTitle || cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
+  const explicitTitle = /^(problem|issue|error)\s*:/i.test(s.title) || quotedTitle !== null;
+  const described = cb.symptoms.length > 0 || cb.causes.length > 0 || cb.errorLines.length > 0;
+  const isProblem = explicitTitle || TROUBLE_WORDS.test(s.title) || described;
+  const namesProblem = explicitTitle || namesTrouble(s.title) || described;
   const diagnosisCommands = unique([...cb.diagnosisCommands, ...cb.commands.filter(isReadOnlyCommand)]);
   const steps = cb.solutions.filter((st) => st.text || st.code.length);
   // "Common Log Patterns": sample records under labels, and nothing to run or change.
   const showsOnlyLogs =
     !cb.commands.length && !cb.causes.length && !cb.symptoms.length && steps.length > 0 && steps.every((st) => st.code.length > 0 && st.code.every((k) => isLogSample(k.text)));
+  // Templates, checklists, command references, tables of contents: a section that names no
+  // problem and changes nothing tells the reader what to look at, never what fixes it.
+  const changesSomething = cb.commands.some((c) => !isReadOnlyCommand(c)) || steps.some((st) => st.code.some(isChange));
+  const nothingToDo = steps.length === 0 && cb.commands.length === 0;
+  const reference = showsOnlyLogs || nothingToDo || isThin(steps) || (!namesProblem && !changesSomething);
   return {
     id: `${guide}#${s.slug}`,
     guide,
     title: s.title,
     path: breadcrumb(s),
-    kind: showsOnlyLogs ? 'reference' : isProblem ? 'problem' : 'procedure',
+    kind: reference ? 'reference' : isProblem ? 'problem' : 'procedure',
     symptoms: unique(cb.symptoms),
     errorLines: unique(cb.errorLines.map((l) => l.trim()).filter((l) => l.length >= 3)),
     causes: unique(cb.causes),
@@ -312,17 +319,19 @@ function rowCards(guide: string, s: Section, includeChildren: boolean): ProblemC
         const title = shortKey ? `${key} ${cells[1] ?? ''}`.trim() : key;
         const rest = cells.slice(shortKey ? 2 : 1).filter(Boolean);
         const header = b.header.map(plainInline);
+        const solutions = rest.map((text, j) => ({ text: header[(shortKey ? 2 : 1) + j] ? `${header[(shortKey ? 2 : 1) + j]}: ${text}` : text, code: [] }));
         out.push({
           id: `${guide}#${sec.slug}/${slugify(key) || String(i + 1)}`,
           guide,
           title,
           path: [...breadcrumb(sec), title],
-          kind: 'row',
+          // A command in the cell ("Run `x check-config`") is a fix however short.
+          kind: isThin(solutions) && !row.some((cell) => /`[^`]+`/.test(cell)) ? 'reference' : 'row',
           symptoms: shortKey && cells[1] ? [cells[1]] : [],
           errorLines: unique([key, title].filter((t) => t.length >= 3)),
           causes: [],
           diagnosis: { text: [], commands: [] },
-          solutions: rest.map((text, j) => ({ text: header[(shortKey ? 2 : 1) + j] ? `${header[(shortKey ? 2 : 1) + j]}: ${text}` : text, code: [] })),
+          solutions,
           commands: [],
           body: [],
           lines: { start: b.line + 1 + i, end: b.line + 1 + i },
@@ -331,6 +340,14 @@ function rowCards(guide: string, s: Section, includeChildren: boolean): ProblemC
     }
   }
   return out;
+}
+
+/** Longest a fix may be and still say nothing specific ("Check system resources"). */
+const THIN_STEP_WORDS = 4;
+
+/** A fix of a few words and no code names a place to look, not what to do: never an answer. */
+function isThin(steps: Step[]): boolean {
+  return steps.every((st) => !st.code.length && st.text.replace(/^[^:]{1,40}:\s*/, '').split(/\s+/).filter(Boolean).length <= THIN_STEP_WORDS);
 }
 
 function breadcrumb(s: Section): string[] {
@@ -387,6 +404,21 @@ export const TROUBLE_WORDS =
   /\b(issues?|problems?|errors?|fail(s|ed|ures?|ing)?|not (working|loading|responding|starting|found|detected|discovered|running)|won'?t|can'?t|cannot|unable|slow(ly)?|high|timeouts?|timing out|exceeded|overflow|refused|denied|hang(s|ing)?|unresponsive|crash\w*|leaks?|corrupt\w*|missing|invalid|mismatch|conflicts?|unhealthy|stuck|broken)\b/i;
 /** An intro sentence that states when the steps apply. */
 const CONDITION = /^(if|when|whenever)\s+/i;
+/** "Issues" or "problems" alone name no condition: "When reporting issues" is no symptom. */
+const GENERIC_TROUBLE = /\b(issues?|problems?|errors?)\b/gi;
+
+/** Whether a heading or sentence names a specific trouble, not just "issues" in general. */
+function namesTrouble(text: string): boolean {
+  return TROUBLE_WORDS.test(text.replace(GENERIC_TROUBLE, ' '));
+}
+
+/** Code that changes something: a command that is not read-only, or config and program code (not a log sample or a document). */
+function isChange(code: CodeBlock): boolean {
+  const lang = code.lang.toLowerCase();
+  if (isLogSample(code.text) || DOCUMENT_LANGS.has(lang)) return false;
+  return isShell(code) ? extractCommands(code).some((c) => !isReadOnlyCommand(c)) : true;
+}
+const DOCUMENT_LANGS = new Set(['markdown', 'md', 'text', 'txt', 'plaintext', 'log']);
 
 const READ_ONLY = [
   /^(sudo\s+)?(curl|wget)\b(?!.*\s-X\s*(POST|PUT|DELETE|PATCH))(?!.*\s-d\s)/,
