@@ -11,6 +11,7 @@ import { type Candidate, Retriever } from './retrieve.js';
 import { SystemDetector, type SystemGuess } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
+import { ABSTAIN_BELOW, ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE } from './scoring.js';
 import type { FeedbackRecord } from '../store/records.js';
 
 export interface Match {
@@ -39,10 +40,6 @@ export interface TriageOptions {
   explain?: boolean;
 }
 
-/** Abstain below this confidence: the evidence does not name one section. */
-export const ABSTAIN_BELOW = 0.5;
-const ALTERNATIVE_SHARE = 0.6;
-const CONFIRMED_CONFIDENCE = 0.9;
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
@@ -159,6 +156,6 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function roundAll(o: Record<string, number | null>): Record<string, number | null> {
+function roundAll(o: object): Record<string, number | null> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? null : round(v)]));
 }

@@ -6,6 +6,18 @@ import { tokenize, weightedTokens } from '../text/tokens.js';
 import { expand } from './glossary.js';
 import type { Extracted } from './extract.js';
 import type { SystemDetector, SystemGuess } from './system.js';
+import {
+  containment,
+  denseBonus,
+  evidenceOf,
+  FRAME_WEIGHT,
+  GLOSSARY_TRUST,
+  PROSE_TRUST,
+  type Signals,
+  SPREAD_SHARE,
+  SYMPTOM_TRUST,
+  TIE_WINDOW,
+} from './scoring.js';
 
 export interface Candidate {
   card: ProblemCard;
@@ -13,7 +25,7 @@ export interface Candidate {
   evidence: number;
   /** The ranking score: evidence, plus dense similarity where it had to break a near-tie. */
   score: number;
-  features: { lexical: number; errorLine: number; dense: number | null; command: number; system: number };
+  features: Signals;
   /** The paste line and guide line that matched best, when an error line matched. */
   why: { pasteLine: string; guideLine: string } | null;
 }
@@ -32,23 +44,6 @@ interface ErrorLine {
   /** 1 for a literal error line, less for a symptom the guide describes in words. */
   trust: number;
 }
-
-/** USE-lite similarity below this says nothing: unrelated sentences often score 0.3. */
-const DENSE_FLOOR = 0.35;
-/** Half of a guide line found in a paste is much weaker evidence than all of it. */
-const CONTAINMENT_POWER = 1.5;
-/** Symptoms in words ("Out of memory errors") are weaker evidence than literal error lines. */
-const SYMPTOM_TRUST = 0.85;
-/** A sentence the person wrote counts less than output they copied. */
-const PROSE_TRUST = 0.6;
-/** Stack frames name files and functions, which say where it failed and little about what. */
-const FRAME_WEIGHT = 0.25;
-
-const WEIGHT = { lexical: 0.4, errorLine: 0.35, dense: 0.15, command: 0.1, system: 0.2 };
-/** Candidates this close to the best are re-ranked with the dense model; the rest cannot reach it. */
-const TIE_WINDOW = WEIGHT.dense;
-/** A reference (what the logs look like, no fix) is never an answer: see `rank`. */
-const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85, reference: 0 };
 
 /** Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior. */
 export class Retriever {
@@ -112,7 +107,7 @@ export class Retriever {
     const lineSets = x.lines
       .filter((l) => !frames.has(l))
       .map((l) => ({ line: l, tokens: new Set(tokenize(errorTemplate(l))), trust: prose.has(l) ? PROSE_TRUST : 1 }));
-    for (const words of expansions) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: 0.8 });
+    for (const words of expansions) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: GLOSSARY_TRUST });
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
@@ -122,18 +117,9 @@ export class Retriever {
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
-      const evidence =
-        KIND_PRIOR[card.kind] * (WEIGHT.lexical * (lex[i]! / lexMax) + WEIGHT.errorLine * errorLine + WEIGHT.command * command) +
-        WEIGHT.system * sys;
-      return [
-        {
-          card,
-          evidence,
-          score: evidence,
-          features: { lexical: lex[i]!, errorLine, dense: null, command, system: sys },
-          why,
-        },
-      ];
+      const features: Signals = { lexical: lex[i]!, errorLine, dense: null, command, system: sys };
+      const evidence = evidenceOf(features, card.kind, lexMax);
+      return [{ card, evidence, score: evidence, features, why }];
     });
     candidates.sort((a, b) => b.evidence - a.evidence);
     // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
@@ -146,7 +132,7 @@ export class Retriever {
       for (const c of close) {
         const sim = dense.get(c.card.id) ?? 0;
         c.features.dense = sim;
-        c.score = c.evidence + KIND_PRIOR[c.card.kind] * WEIGHT.dense * Math.max(0, Math.min(1, (sim - DENSE_FLOOR) / (1 - DENSE_FLOOR)));
+        c.score = c.evidence + denseBonus(sim, c.card.kind);
       }
       candidates.sort((a, b) => b.score - a.score);
     }
@@ -164,12 +150,10 @@ export class Retriever {
     let why: Candidate['why'] = null;
     for (const e of this.errorLines[i]!) {
       if (e.weight <= 0) continue;
-      // Short lines ("Forbidden") are weak evidence however exactly they match.
-      const informative = Math.min(1, e.weight / 9) * e.trust;
       for (const { line, tokens, trust } of lines) {
         let hit = 0;
         for (const t of e.tokens) if (tokens.has(t)) hit += this.lexical.idf(t);
-        const s = (hit / e.weight) ** CONTAINMENT_POWER * informative * trust;
+        const s = containment(hit, e.weight, e.trust * trust);
         if (s > best) {
           best = s;
           why = { pasteLine: line, guideLine: e.text };
@@ -177,7 +161,7 @@ export class Retriever {
       }
       let spread = 0;
       for (const t of e.tokens) if (all.has(t)) spread += this.lexical.idf(t);
-      const s = 0.7 * (spread / e.weight) ** CONTAINMENT_POWER * informative;
+      const s = SPREAD_SHARE * containment(spread, e.weight, e.trust);
       if (s > best) best = s;
     }
     return { score: best, why };
