@@ -8,13 +8,14 @@ import { ConfigError, loadConfig, type MedicConfig } from './config.js';
 import { createEmbedder } from './knowledge/embedders/index.js';
 import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowledge/index-store.js';
 import { parseGuide } from './knowledge/guide-parser.js';
-import { TriageEngine, type TriageResult } from './triage/engine.js';
+import { registeredNodes, type TriageContext, TriageEngine, type TriageResult } from './triage/engine.js';
 import { planChecks } from './checks/planner.js';
 import { type QueueName, WORKER_QUEUES } from './queue/names.js';
 import { analyzeBundle, type AnalyzeProgress } from './bundles/analyze.js';
 import { BundleError } from './bundles/limits.js';
 import { renderReportMarkdown, renderReportText } from './bundles/report.js';
 import { writeFileSync } from 'node:fs';
+import { registerFit } from './cli/fit.js';
 
 /** Bad input from the user: one line on stderr, exit 2. */
 class UsageError extends Error {
@@ -110,7 +111,7 @@ async function openEngine(cfg: MedicConfig, dense = true): Promise<TriageEngine>
 
 const JsonlCase = z.object({ id: z.union([z.string(), z.number()]).transform(String), paste: z.string() });
 
-async function triageJsonl(engine: TriageEngine, top: number): Promise<void> {
+async function triageJsonl(engine: TriageEngine, top: number, context: TriageContext): Promise<void> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (!line.trim()) continue;
@@ -119,7 +120,7 @@ async function triageJsonl(engine: TriageEngine, top: number): Promise<void> {
       const raw: unknown = JSON.parse(line);
       const c = JsonlCase.parse(raw);
       id = c.id;
-      const r = await engine.triage(checkPaste(c.paste), { top });
+      const r = await engine.triage(checkPaste(c.paste), { top, context });
       process.stdout.write(JSON.stringify({ id, abstain: r.abstain, confidence: r.confidence, matches: r.matches, fingerprint: r.fingerprint, system: r.system }) + '\n');
     } catch (err) {
       const message = err instanceof z.ZodError ? 'each line needs {"id": string, "paste": string}' : (err as Error).message;
@@ -148,17 +149,22 @@ export function program(): Command {
     .option('--json', 'print one JSON object: fingerprint, system, abstain, confidence, matches, reply')
     .option('--jsonl', 'batch mode: read {"id","paste"} lines on stdin, write one result line each')
     .option('--top <n>', 'how many matches to return', positiveInt, 3)
-    .option('--explain', 'with --json: include the retrieval features behind each match')
-    .action(async (words: string[], o: { file?: string; json?: boolean; jsonl?: boolean; top: number; explain?: boolean }) => {
+    .option('--explain', 'with --json: why it answered or abstained (coverage, section kinds, system evidence, confidence)')
+    .option('--system <name>', 'the system the paste comes from (a guide name), when the paste does not say')
+    .action(async (words: string[], o: { file?: string; json?: boolean; jsonl?: boolean; top: number; explain?: boolean; system?: string }) => {
       const cfg = loadConfig();
+      const contextFor = (engine: TriageEngine): TriageContext => {
+        if (o.system && !engine.guides.includes(o.system)) throw new UsageError(`--system ${o.system}: no such guide; known: ${engine.guides.join(', ')}`);
+        return { ...(o.system ? { system: { guide: o.system, source: '--system' } } : {}), nodes: registeredNodes(cfg) };
+      };
       if (o.jsonl) {
         const engine = await openEngine(cfg);
-        await triageJsonl(engine, o.top);
+        await triageJsonl(engine, o.top, contextFor(engine));
         return;
       }
       const paste = words.length ? checkPaste(words.join(' ')) : await readPaste(o.file, 'nothing to triage: give the text, --file F, or pipe it in');
       const engine = await openEngine(cfg);
-      const r: TriageResult & { explain?: unknown } = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain) });
+      const r: TriageResult & { explain?: unknown } = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain), context: contextFor(engine) });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         process.stdout.write(renderText(r.reply) + '\n');
@@ -501,6 +507,8 @@ export function program(): Command {
       const n = await registerDiscordCommands({ ...cfg.discord, applicationId: o.application, ...(o.guild ? { guildId: o.guild } : {}) });
       process.stdout.write(`registered ${n} commands ${o.guild ? `in guild ${o.guild}` : 'globally'}\n`);
     });
+
+  registerFit(cmd, (cfg) => openEngine(cfg));
 
   cmd
     .command('start')

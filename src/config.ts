@@ -55,7 +55,11 @@ const FileSchema = z
   .object({
     chat: z
       .object({
-        channels: z.array(z.string().min(1)).min(1).default(['troubleshooting']),
+        /** Where pastes are triaged; `{ name, system }` also reads that channel's pastes as the system's first. */
+        channels: z
+          .array(z.union([z.string().min(1), z.object({ name: z.string().min(1), system: z.string().min(1) }).strict()]))
+          .min(1)
+          .default(['troubleshooting']),
         digestChannel: z.string().min(1).default('ops-digest'),
         permissions: z
           .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional() })

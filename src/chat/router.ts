@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MedicConfig } from '../config.js';
 import type { RecordStore } from '../store/records.js';
-import type { TriageEngine } from '../triage/engine.js';
+import { registeredNodes, type TriageContext, type TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
 import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './inbound.js';
@@ -25,11 +25,15 @@ export interface RequestOrigin {
   user: ChatUser;
   channelId: string;
   threadId: string | null;
+  /** The channel's name, when the platform says it (a channel tied to a system is found by name). */
+  channelName?: string;
   /** A URL of the conversation, when the platform has one (for escalated issues). */
   link?: string;
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+/** The picker's "None of these": no card id can take this value (ids hold a "#"). */
+const NONE_FITS = 'none-of-these';
 const BUNDLES_PER_TEN_MINUTES = 5;
 const STREAM_EVERY_MS = 1200;
 
@@ -71,7 +75,21 @@ export class Router {
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
     if (m.platform === 'console') return true;
-    return this.cfg.chat.channels.some((c) => c === m.channelId || c === m.channelName || `#${m.channelName}` === c);
+    return this.channelEntry(m) !== undefined;
+  }
+
+  private channelEntry(m: Pick<InboundMessage, 'channelId' | 'channelName'>): MedicConfig['chat']['channels'][number] | undefined {
+    return this.cfg.chat.channels.find((entry) => {
+      const c = typeof entry === 'string' ? entry : entry.name;
+      return c === m.channelId || c === m.channelName || `#${m.channelName}` === c;
+    });
+  }
+
+  /** What the channel and the registered nodes say about a paste's system. */
+  private triageContext(origin: RequestOrigin): TriageContext {
+    const entry = this.channelEntry({ channelId: origin.channelId, channelName: origin.channelName ?? null });
+    const system = entry && typeof entry !== 'string' ? { guide: entry.system, source: `channel #${entry.name.replace(/^#/, '')}` } : undefined;
+    return { ...(system ? { system } : {}), nodes: registeredNodes(this.cfg) };
   }
 
   /** A message in a channel: answer error pastes in triage channels, and any mention; a mention with a file analyzes it. */
@@ -80,7 +98,7 @@ export class Router {
     if (!m.mentioned && (!this.isTriageChannel(m) || m.threadId)) return silent('not a triage channel');
     if (!(await this.store.claim(`${m.platform}:${m.channelId}:${m.messageId}`, SEEN_TTL_SECONDS))) return silent('already answered');
     const text = stripMentions(m.text);
-    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId, ...(m.link ? { link: m.link } : {}) };
+    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId, ...(m.channelName ? { channelName: m.channelName } : {}), ...(m.link ? { link: m.link } : {}) };
     if (m.mentioned && m.files?.length) return this.onCommand('analyze', {}, origin, { files: m.files, messenger });
     if (m.mentioned) {
       if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
@@ -147,6 +165,11 @@ export class Router {
       case 'show-more':
         return reply(this.alternativesReply(answer.alternatives, 'Other sections that could fit'), true, answerId);
       case 'pick': {
+        if (value === NONE_FITS) {
+          await this.store.addFeedback(answer.fingerprint, 'noneFits', answer.cardId ?? '');
+          this.metrics.feedback.inc({ kind: 'none-fits' });
+          return reply(notice('Thanks, noted', 'Recorded that no section of the guides fits this error. Medic will not answer it until someone picks a section; Escalate it if it needs a fix.'), true);
+        }
         if (!value || !answer.alternatives.includes(value)) return reply(notice('Unknown choice', 'Pick one of the listed sections.'), true);
         await this.store.addFeedback(answer.fingerprint, 'picked', value);
         this.metrics.feedback.inc({ kind: 'picked' });
@@ -201,7 +224,7 @@ export class Router {
 
   /** `/escalate TEXT`: triage the text, then escalate it with what triage found. */
   private async escalateText(origin: RequestOrigin, text: string): Promise<Outcome> {
-    const r = await this.engine.triage(text, { top: 1 });
+    const r = await this.engine.triage(text, { top: 1, context: this.triageContext(origin) });
     const card = !r.abstain && r.matches[0] ? this.engine.card(r.matches[0].id) : undefined;
     const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
     const done = await this.escalations.run({
@@ -223,6 +246,7 @@ export class Router {
       .filter((c): c is NonNullable<typeof c> => Boolean(c))
       .map((c) => ({ label: displayTitle(c).slice(0, 100), value: c.id, description: `${c.guide}: ${c.path.slice(0, -1).join(' > ')}`.slice(0, 100) }));
     if (!options.length) return notice('No other section fits', 'None of the guides has another section with real evidence for this error. Escalate it, or describe it differently.');
+    options.push({ label: 'None of these', value: NONE_FITS, description: 'No section of the guides fits this error' });
     return { ...notice('Which section was it?', summary), choices: { id: 'pick', placeholder: 'Pick the section that fits', options } };
   }
 
@@ -237,7 +261,7 @@ export class Router {
     const stop = this.metrics.latency.startTimer();
     let r;
     try {
-      r = await this.engine.triage(text, { top: 5, feedbackFor: (fp) => this.store.getFeedback(fp) });
+      r = await this.engine.triage(text, { top: 5, feedbackFor: (fp) => this.store.getFeedback(fp), context: this.triageContext(origin) });
     } catch (err) {
       this.log.error({ err }, 'triage failed');
       return requested ? reply(notice('Something went wrong', 'Triage failed; the error is logged.'), true) : silent('triage failed');

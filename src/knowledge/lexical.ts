@@ -75,6 +75,14 @@ export class LexicalIndex {
     return this.df.has(term);
   }
 
+  /** Whether card `i` holds a term: 1 in its problem description, `bodyShare` in its fix alone, else 0. */
+  holds(i: number, term: string, bodyShare: number): number {
+    const d = this.docs[i];
+    if (!d) return 0;
+    for (const f of PROBLEM_FIELDS) if (d.tf[f].has(term)) return 1;
+    return d.tf.body.has(term) ? bodyShare : 0;
+  }
+
   /** BM25F score of every card for weighted query terms. */
   score(query: Map<string, number>): Float64Array {
     const scores = new Float64Array(this.docs.length);

@@ -5,9 +5,12 @@ export interface FeedbackRecord {
   fixed: string[];
   notIt: string[];
   picked: string[];
+  /** Someone said no section fits this error; cleared when someone picks or confirms one. */
+  noneFits?: boolean;
 }
 
-export type FeedbackKind = keyof FeedbackRecord;
+/** What a person said: this card fixed it, is not it, was the one; or (with no card) none fits. */
+export type FeedbackKind = 'fixed' | 'notIt' | 'picked' | 'noneFits';
 
 /** A triage answer as posted, so a button pressed later knows what it refers to. */
 export interface AnswerRecord {
@@ -90,7 +93,9 @@ export const ANSWER_TTL_SECONDS = 60 * 60 * 24 * 30;
 
 /** Adds a card to one list and takes it off the opposite one, so the latest word wins. */
 export function withFeedback(rec: FeedbackRecord | null, kind: FeedbackKind, cardId: string): FeedbackRecord {
-  const r: FeedbackRecord = rec ? { fixed: [...rec.fixed], notIt: [...rec.notIt], picked: [...rec.picked] } : { fixed: [], notIt: [], picked: [] };
+  const r: FeedbackRecord = rec ? { fixed: [...rec.fixed], notIt: [...rec.notIt], picked: [...rec.picked], noneFits: rec.noneFits ?? false } : { fixed: [], notIt: [], picked: [], noneFits: false };
+  if (kind === 'noneFits') return { ...r, noneFits: true };
+  if (kind !== 'notIt') r.noneFits = false;
   const drop = (xs: string[]) => xs.filter((x) => x !== cardId);
   if (kind === 'notIt') {
     r.fixed = drop(r.fixed);

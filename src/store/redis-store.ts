@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CheckResult } from '../checks/run.js';
 import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
 
-const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()) });
+const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()), noneFits: z.boolean().optional() });
 const Answer = z.object({
   id: z.string(),
   fingerprint: z.string(),

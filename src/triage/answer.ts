@@ -49,7 +49,7 @@ export function matchReply(top: Candidate, alternatives: Candidate[], confidence
 }
 
 /** The honest answer when no guide section has enough evidence. */
-export function abstainReply(system: string | null, near: Candidate[], fingerprint: string, notes: string[]): Reply {
+export function abstainReply(system: string | null, near: Candidate[], fingerprint: string, notes: string[], offerPick = false): Reply {
   const sections: ReplySection[] = [];
   if (near.length) {
     sections.push({
@@ -64,7 +64,7 @@ export function abstainReply(system: string | null, near: Candidate[], fingerpri
       : 'None of the guides describes this error.',
     sections,
     citations: [],
-    actions: [{ id: 'escalate', label: 'Escalate', value: fingerprint }],
+    actions: [...(offerPick && near.length ? [{ id: 'show-more' as const, label: 'Pick a section', value: fingerprint }] : []), { id: 'escalate', label: 'Escalate', value: fingerprint }],
     attachments: [],
     notes,
   };

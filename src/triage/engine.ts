@@ -8,10 +8,11 @@ import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
 import { fingerprint } from './fingerprint.js';
 import { type Candidate, Retriever } from './retrieve.js';
-import { SystemDetector, type SystemGuess } from './system.js';
+import { SystemDetector, type SystemGuess, type SystemHint } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
-import { ABSTAIN_BELOW, ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE } from './scoring.js';
+import { ABSTAIN_BELOW, ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE, NAMED_SYSTEM_NATS, THREAD_NATS } from './scoring.js';
+import { featuresOf, type FeatureVector, predict, shippedModel } from './confidence.js';
 import type { FeedbackRecord } from '../store/records.js';
 
 export interface Match {
@@ -32,7 +33,43 @@ export interface TriageResult {
   truncated: boolean;
 }
 
+/** Why it answered or abstained (`medic triage --json --explain`). */
+export interface TriageExplain {
+  decision: 'answered' | 'abstained';
+  /** The fitted probability that some section fixes the paste: below one half, Medic abstains. */
+  inScope: number;
+  /** The fitted probability that the first section is the one. */
+  confidence: number;
+  confirmedByPerson: boolean;
+  /** What the confidence model read; null when no section was a candidate. */
+  features: FeatureVector | null;
+  systemScores: Record<string, number>;
+  /** Evidence for the system from the paste's context, and where it came from. */
+  systemContext: SystemHint[];
+  salient: string[];
+  /** Share of the main error's weight in words no guide uses. */
+  unknownWords: number;
+  usedDense: boolean;
+  candidates: Array<Record<string, unknown> & { id: string; kind: string }>;
+}
+
+/** The registered nodes as triage reads them: a name or address in a paste names the node's system. */
+export function registeredNodes(cfg: Pick<MedicConfig, 'nodes'>): NonNullable<TriageContext['nodes']> {
+  return cfg.nodes.map((n) => ({ name: n.name, host: n.host, system: n.system }));
+}
+
+/** Where a paste was written, as a user gives it: evidence for its system beyond its own text. */
+export interface TriageContext {
+  /** A system the asker named: a channel tied to one (`chat.channels`), or `medic triage --system`. */
+  system?: { guide: string; source: string };
+  /** Registered nodes: one named in the paste (its name or host) names its system. */
+  nodes?: Array<{ name: string; host: string; system: string }>;
+  /** Earlier messages of the same thread, oldest first. */
+  earlier?: string[];
+}
+
 export interface TriageOptions {
+  context?: TriageContext;
   top?: number;
   /** What people said before about this fingerprint: it reorders the answer. */
   feedbackFor?: (fingerprint: string) => Promise<FeedbackRecord | null>;
@@ -85,7 +122,7 @@ export class TriageEngine {
   answerFor(cardId: string, fingerprint: string): Reply | null {
     const card = this.cards.find((c) => c.id === cardId);
     if (!card) return null;
-    const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null };
+    const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null, coverage: null };
     const reply = matchReply(as, [], 1, fingerprint, []);
     reply.summary = `From the ${card.guide} guide: "${card.path.join(' > ')}".`;
     return reply;
@@ -96,28 +133,57 @@ export class TriageEngine {
     return this.systems.detect(tokenize(text), text);
   }
 
+  /** The system evidence that a paste's context gives. */
+  hints(paste: string, ctx: TriageContext): SystemHint[] {
+    const out: SystemHint[] = [];
+    if (ctx.system) out.push({ guide: ctx.system.guide, nats: NAMED_SYSTEM_NATS, source: ctx.system.source });
+    for (const n of ctx.nodes ?? []) {
+      const named = [n.name, n.host].find((w) => w && new RegExp(`(^|[^\\w.-])${escapeRegExp(w)}($|[^\\w-]|\\.(?!\\w))`, 'i').test(paste));
+      if (named) out.push({ guide: n.system, nats: NAMED_SYSTEM_NATS, source: `node ${n.name} (${named === n.name ? 'named' : 'its address'} in the paste)` });
+    }
+    const earlier = (ctx.earlier ?? []).join('\n');
+    if (earlier.trim()) {
+      const guess = this.detectSystem(earlier);
+      if (guess.system) out.push({ guide: guess.system, nats: THREAD_NATS, source: 'earlier in the thread' });
+    }
+    return out.filter((h) => this.systems.guides.includes(h.guide));
+  }
+
+  /** The guides (system ids) the engine knows. */
+  get guides(): string[] {
+    return this.systems.guides;
+  }
+
   card(id: string): ProblemCard | undefined {
     return this.cards.find((c) => c.id === id);
   }
 
-  async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: unknown }> {
+  async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: TriageExplain }> {
     const top = opts.top ?? 3;
     const x = extract(paste);
     const fp = fingerprint(x);
-    const ranking = await this.retriever.rank(x);
+    const ranking = await this.retriever.rank(x, opts.context ? this.hints(paste, opts.context) : []);
     const feedback = opts.feedbackFor ? await opts.feedbackFor(fp) : null;
     const confirmed = feedback ? applyFeedback(ranking.candidates, feedback) : false;
     const best = ranking.candidates[0];
     // A person confirmed this answer for this fingerprint: that is the strongest evidence there is.
     // Rounded once, so the reply and the result never print it differently.
-    const confidence = round(best ? (confirmed ? Math.max(confidenceOf(best), CONFIRMED_CONFIDENCE) : confidenceOf(best)) : 0);
-    const abstain = !best || confidence < ABSTAIN_BELOW;
+    const features = best ? featuresOf(best, ranking) : null;
+    const model = shippedModel();
+    // Whether any section fixes this paste decides whether to answer; the confidence shown is whether the first one does.
+    const inScope = features ? predict(model.features, model.scope, features) : 0;
+    const fitted = features ? predict(model.features, model.right, features) : 0;
+    const confidence = round(confirmed ? Math.max(fitted, CONFIRMED_CONFIDENCE) : fitted);
+    // Someone said no section fits this error: stay out of it until someone picks one.
+    const ruledOut = !confirmed && feedback?.noneFits === true;
+    const abstain = !best || ruledOut || (!confirmed && inScope < ABSTAIN_BELOW);
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
+    if (ruledOut) notes.push('someone marked this error as one that no guide section fixes; if one does, use "Pick a section"');
     // Alternatives worth offering: close enough to the answer to be the real problem.
     const alternatives = ranking.candidates.slice(1, 3).filter((c) => best && c.evidence >= ALTERNATIVE_SHARE * best.evidence && c.score > 0);
-    const reply = abstain || !best ? abstainReply(ranking.system.system, ranking.candidates.slice(0, 2), fp, notes) : matchReply(best, alternatives, confidence, fp, notes);
+    const reply = abstain || !best ? abstainReply(ranking.system.system, ranking.candidates.slice(0, 2), fp, notes, ruledOut) : matchReply(best, alternatives, confidence, fp, notes);
     const matches = ranking.candidates.slice(0, top).map((c) => toMatch(c));
-    const result: TriageResult & { explain?: unknown } = {
+    const result: TriageResult & { explain?: TriageExplain } = {
       fingerprint: fp,
       system: ranking.system.system ?? (best && !abstain ? best.card.guide : null),
       abstain,
@@ -128,10 +194,25 @@ export class TriageEngine {
     };
     if (opts.explain) {
       result.explain = {
+        decision: abstain ? 'abstained' : 'answered',
+        inScope: round(inScope),
+        confidence,
+        confirmedByPerson: confirmed,
+        features: features ? (roundAll(features) as FeatureVector) : null,
         systemScores: ranking.system.scores,
+        systemContext: ranking.system.context,
         salient: x.salient.map((s) => s.text),
+        unknownWords: round(ranking.unknown),
         usedDense: ranking.usedDense,
-        candidates: ranking.candidates.slice(0, top).map((c) => ({ id: c.card.id, score: round(c.score), evidence: round(c.evidence), ...roundAll(c.features), why: c.why })),
+        candidates: ranking.candidates.slice(0, top).map((c) => ({
+          id: c.card.id,
+          kind: c.card.kind,
+          score: round(c.score),
+          evidence: round(c.evidence),
+          ...roundAll(c.features),
+          coverage: c.coverage ? { main: round(c.coverage.main), paste: round(c.coverage.paste), explained: round(c.coverage.explained), line: c.coverage.line, unexplained: c.coverage.unexplained.slice(0, 8) } : null,
+          why: c.why,
+        })),
       };
     }
     return result;
@@ -139,17 +220,12 @@ export class TriageEngine {
 }
 
 
-/**
- * Confidence on a 0..1 scale from the fused score. The fused score already mixes absolute
- * evidence (an error line found verbatim, lexical and dense similarity, the system named by
- * the paste), so a weak top score means no section is really supported.
- */
-function confidenceOf(best: Candidate): number {
-  return Math.max(0, Math.min(1, (best.evidence - 0.2) / 0.6));
-}
-
 function toMatch(c: Candidate): Match {
   return { id: c.card.id, guide: c.card.guide, title: c.card.title, path: c.card.path, score: round(c.score) };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function round(n: number): number {

@@ -29,7 +29,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b403 (?:Client Error|Forbidden)\b|\bForbidden\b/i, 'forbidden permission 403'],
   [/\b429\b(?: Too Many Requests)?|too many requests/i, 'rate limit exceeded 429'],
   [/\b500 Internal Server Error\b/i, 'internal server error 500'],
-  [/\b502 Bad Gateway\b|\bBad Gateway\b|\bno live upstreams\b|\bupstream connect error\b|\bupstream timed out\b/i, 'bad gateway proxy load balancer upstream connection 502'],
+  [/\b502 Bad Gateway\b|\bBad Gateway\b/i, 'bad gateway proxy load balancer upstream connection 502'],
   [/\b503 Service Unavailable\b/i, 'service unavailable 503'],
   [/\b504 Gateway Time-?out\b/i, 'gateway timeout 504'],
   // What Kubernetes, Docker and systemd print for conditions guides name otherwise.
@@ -37,9 +37,7 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\bBack-off pulling image\b|\bErrImagePull\b|\bpull access denied\b|\bmanifest unknown\b/i, 'ImagePullBackOff image pull'],
   [/\bFailedScheduling\b|\b\d+\/\d+ nodes are available\b|\buntolerated taint\b|\bUnschedulable\b/i, 'pending scheduling insufficient resources'],
   [/\bMountVolume\.\w+ failed\b|\bUnable to (?:attach or )?mount volumes\b/i, 'FailedMount mount volume'],
-  [/\bquantities must match the regular expression\b|\bquantity\b.*\binvalid\b|\bunable to parse quantity\b/i, 'invalid resource format quantity'],
-  [/\bno configuration has been provided\b|\bunable to load in-cluster configuration\b|\binvalid configuration: no configuration\b/i, 'kubernetes configuration missing kubeconfig'],
-  [/\bwhich is undefined\b|\bAdditional property \w+ is not allowed\b|\bservices\.[\w-]+ must be a\b/, 'docker-compose file invalid validate'],
+  [/\bquantities must match the regular expression\b/i, 'invalid resource format quantity'],
   [/\bCannot connect to the Docker daemon\b|\bdocker\.sock\b/i, 'docker not available daemon'],
   [/\bfailed to solve\b|^\s*=> ERROR \[/im, 'docker image build failed'],
   [/\bstatus=\d+\/[A-Z]+\b|\bMain process exited\b|\bFailed with result '/, 'systemd service failed'],
@@ -58,22 +56,11 @@ const GLOSSARY: Array<[RegExp, string]> = [
   [/\b(freez(?:e|es|ing)|frozen|hangs?|hanging|hung|stuck|unresponsive|not responding|doesn'?t respond)\b/i, 'hanging unresponsive'],
 ];
 
-/**
- * Technologies known by more than one name. Unlike the conditions above, their words can be a
- * system's signature (only one guide may use mDNS), so they stay out of `universalTokens`.
- */
+/** Technologies known by more than one name (the conditions above are what went wrong, these are what it went wrong in). */
 const CONCEPTS: Array<[RegExp, string]> = [
   // Service discovery on a local network is multicast DNS, whichever library logs it.
-  [/\bmulticast\b|\bmDNS\b|\bzeroconf\b|\bbonjour\b|\bavahi\b|\bJoinGroup\b|\b224\.0\.0\.251\b/i, 'mdns multicast discovery'],
+  [/\bmulticast\b|\bmDNS\b|\bzeroconf\b|\bbonjour\b|\bavahi\b|\b224\.0\.0\.251\b/i, 'mdns multicast discovery'],
 ];
-
-/**
- * The words of universal error conditions (the glossary's own vocabulary). They say what went
- * wrong, never which system it went wrong in, so they are no system's signature.
- */
-export function universalTokens(): Set<string> {
-  return new Set(GLOSSARY.flatMap(([, words]) => tokenize(words)));
-}
 
 /** Words to add to the query for the codes a paste contains. */
 export function expand(text: string): string[] {

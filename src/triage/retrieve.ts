@@ -5,7 +5,8 @@ import { errorTemplate, lineTemplate } from '../text/mask.js';
 import { tokenize, weightedTokens } from '../text/tokens.js';
 import { expand } from './glossary.js';
 import type { Extracted } from './extract.js';
-import type { SystemDetector, SystemGuess } from './system.js';
+import { BODY_COVERS, type Coverage, coverageOf, lineTerms, mainLines, unknownShare } from './coverage.js';
+import type { SystemDetector, SystemGuess, SystemHint } from './system.js';
 import {
   containment,
   denseBonus,
@@ -28,6 +29,8 @@ export interface Candidate {
   features: Signals;
   /** The paste line and guide line that matched best, when an error line matched. */
   why: { pasteLine: string; guideLine: string } | null;
+  /** How much of the paste's main error the card explains (worked out for the top few only). */
+  coverage: Coverage | null;
 }
 
 export interface Ranking {
@@ -35,7 +38,12 @@ export interface Ranking {
   /** Whether the dense model was asked (only when the top candidates were close). */
   usedDense: boolean;
   system: SystemGuess;
+  /** Share of the main error's weight in words no section uses: high for other tools' errors. */
+  unknown: number;
 }
+
+/** How many of the best candidates get their coverage worked out: the answer and its alternatives. */
+const COVERAGE_DEPTH = 5;
 
 interface ErrorLine {
   text: string;
@@ -94,14 +102,14 @@ export class Retriever {
     return q;
   }
 
-  async rank(x: Extracted): Promise<Ranking> {
+  async rank(x: Extracted, hints: SystemHint[] = []): Promise<Ranking> {
     const frames = new Set(x.frames);
     const text = x.lines.join('\n');
     const expansions = expand(text);
     const query = this.queryTerms(x, frames, expansions);
     const lex = this.lexical.score(query);
     const lexMax = Math.max(1e-9, ...lex);
-    const system = this.detector.detect(query.keys(), text);
+    const system = this.detector.detect(query.keys(), text, hints);
 
     const prose = new Set(x.prose);
     const lineSets = x.lines
@@ -119,7 +127,7 @@ export class Retriever {
       const sys = system.scores[card.guide] ?? 0;
       const features: Signals = { lexical: lex[i]!, errorLine, dense: null, command, system: sys };
       const evidence = evidenceOf(features, card.kind, lexMax);
-      return [{ card, evidence, score: evidence, features, why }];
+      return [{ card, evidence, score: evidence, features, why, coverage: null }];
     });
     candidates.sort((a, b) => b.evidence - a.evidence);
     // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
@@ -137,7 +145,14 @@ export class Retriever {
       candidates.sort((a, b) => b.score - a.score);
     }
     // Unsure of the system, the alternatives should hedge it, not repeat one guide's guess.
-    return { candidates: system.system ? candidates : demoteEchoes(candidates), system, usedDense };
+    const ranked = system.system ? candidates : demoteEchoes(candidates);
+    const corpus = { idf: (t: string) => this.lexical.idf(t), known: (t: string) => this.lexical.has(t) };
+    const main = mainLines(x).map((line) => ({ line, terms: lineTerms(line, corpus) }));
+    for (const c of ranked.slice(0, COVERAGE_DEPTH)) {
+      const i = this.indexById.get(c.card.id)!;
+      c.coverage = coverageOf(main, query, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS));
+    }
+    return { candidates: ranked, system, usedDense, unknown: unknownShare(main.map((m) => m.terms), corpus) };
   }
 
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */

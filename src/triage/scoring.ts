@@ -30,7 +30,12 @@ export const TIE_WINDOW = WEIGHT.dense;
 /** A reference (templates, checklists, log samples) is never an answer. */
 export const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85, reference: 0 };
 
-/** Answer only when the fitted model says the answer is more likely right than wrong. */
+/** A system the asker named (a channel tied to it, --system, a registered node in the paste): as strong as the guide's own name in the paste. */
+export const NAMED_SYSTEM_NATS = 6;
+/** The system that earlier messages of the thread point to: a lean, not a verdict. */
+export const THREAD_NATS = 3;
+
+/** Answer only when the fitted scope model says some section more likely than not fixes the paste. */
 export const ABSTAIN_BELOW = 0.5;
 /** An alternative is offered only when its evidence is this share of the answer's. */
 export const ALTERNATIVE_SHARE = 0.6;

@@ -1,7 +1,6 @@
 import type { ProblemCard } from '../knowledge/card.js';
 import { cardFieldText, FIELDS } from '../knowledge/lexical.js';
 import { termCounts, tokenize } from '../text/tokens.js';
-import { universalTokens } from './glossary.js';
 import { fenceLanguage, languageCounts } from '../text/languages.js';
 
 export interface SystemGuess {
@@ -9,6 +8,17 @@ export interface SystemGuess {
   system: string | null;
   /** Probability per guide; they sum to at most 1, the rest is "unknown". */
   scores: Record<string, number>;
+  /** Evidence from outside the paste that was counted, with where it came from. */
+  context: SystemHint[];
+}
+
+/** Evidence for a system from where the paste was written, not from its text. */
+export interface SystemHint {
+  guide: string;
+  /** How much it counts, in nats (a guide's own name in the paste counts 6). */
+  nats: number;
+  /** Where it came from: "channel #lloom-help", "node lloom-exec-1", "--system", "earlier in the thread". */
+  source: string;
 }
 
 const ALPHA = 0.5;
@@ -26,6 +36,8 @@ const WORD_CAP = 5;
 /** What a paste's language says for a guide that shows only that language, in nats. */
 const LANGUAGE_NATS = 2;
 const MIN_LANGUAGE_SIGNS = 2;
+/** Squared, so a term two guides share equally keeps a third of its weight as a signature. */
+const FOCUS_POWER = 2;
 
 /**
  * Signatures learned from the guides themselves: tokens that one guide uses far more than
@@ -66,9 +78,9 @@ export class SystemDetector {
     const vocab = total.size;
     const size = new Map([...byGuide].map(([g, counts]) => [g, [...counts.values()].reduce((a, b) => a + b, 0)]));
     const all = [...size.values()].reduce((a, b) => a + b, 0);
-    const universal = universalTokens();
     for (const [t, sum] of total) {
-      if (/^\d{1,2}$/.test(t) || universal.has(t)) continue;
+      if (/^\d{1,2}$/.test(t)) continue;
+      const focus = concentration(this.guides.map((g) => (byGuide.get(g)!.get(t) ?? 0) / size.get(g)!)) ** FOCUS_POWER;
       const per = new Map<string, number>();
       for (const g of this.guides) {
         const n = byGuide.get(g)!.get(t) ?? 0;
@@ -77,15 +89,18 @@ export class SystemDetector {
         const elsewhere = (sum - n + ALPHA) / (all - size.get(g)! + ALPHA * vocab);
         const llr = Math.log(inG / elsewhere);
         if (this.ownName.get(t) === g) per.set(g, MAX_LLR + 2);
-        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr) * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR));
+        // A word every guide uses (timeout, refused, docker) says what went wrong, not where.
+        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr) * focus * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR));
       }
       if (per.size) this.weights.set(t, per);
     }
   }
 
   /** `tokens` are the paste's query terms; `text` is the paste itself, read for its language. */
-  detect(tokens: Iterable<string>, text: string): SystemGuess {
+  detect(tokens: Iterable<string>, text: string, hints: SystemHint[] = []): SystemGuess {
     const ids: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
+    const context = hints.filter((h) => h.guide in ids);
+    for (const h of context) ids[h.guide] = ids[h.guide]! + h.nats;
     for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[g] = ids[g]! + LANGUAGE_NATS;
     const words: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
     for (const t of new Set(tokens)) {
@@ -100,7 +115,7 @@ export class SystemDetector {
     const sum = Object.values(exp).reduce((a, b) => a + b, 0) + Math.exp(UNKNOWN_SCORE / TEMPERATURE);
     const scores = Object.fromEntries(this.guides.map((g) => [g, exp[g]! / sum]));
     const best = this.guides.reduce<string | null>((b, g) => (b === null || scores[g]! > scores[b]! ? g : b), null);
-    return { system: best && scores[best]! >= 0.5 ? best : null, scores };
+    return { system: best && scores[best]! >= 0.5 ? best : null, scores, context };
   }
 
   /** The signature tokens of a guide that occur in the paste, strongest first. */
@@ -111,4 +126,16 @@ export class SystemDetector {
       .sort((a, b) => b[1] - a[1])
       .map(([t]) => t);
   }
+}
+
+/**
+ * How much of a term's use is in one guide: 1 when only one guide uses it, 0 when all use it
+ * at the same rate (one minus the normalised entropy of its per-guide rates).
+ */
+export function concentration(rates: number[]): number {
+  const sum = rates.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || rates.length < 2) return 1;
+  let h = 0;
+  for (const r of rates) if (r > 0) h -= (r / sum) * Math.log(r / sum);
+  return 1 - h / Math.log(rates.length);
 }
