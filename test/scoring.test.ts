@@ -56,9 +56,14 @@ describe('scoring, golden values', () => {
     assert.deepEqual([...terms.keys()].sort(), ['bootstrap', 'dial', 'fail', 'peer']);
     assert.equal(covered(terms, (t) => (['dial', 'bootstrap', 'peer', 'fail'].includes(t) ? 1 : 0)), 1);
     assert.equal(covered(terms, (t) => (t === 'fail' ? 1 : 0)), 1 / 13);
-    const c = coverageOf([{ line: 'failed to dial bootstrap peer', terms }], new Map([['dial', 1]]), corpus, (t) => (t === 'bootstrap' ? 1 : 0));
+    const c = coverageOf([{ line: 'failed to dial bootstrap peer', terms }], new Map([['dial', 1]]), corpus, (t) => (t === 'bootstrap' ? 1 : 0), (t) => t !== 'peer');
+    // The line's weight (13) is above the floor (12), so shares are of 13.
     assert.equal(c.main, 5 / 13);
+    assert.equal(c.guide, 10 / 13, 'the guide uses every word but "peer"');
     assert.deepEqual(c.unexplained, ['dial', 'peer', 'fail']);
+    // Two common words fully held are still little evidence: the floor keeps the share low.
+    const thin = lineTerms('peer failed', corpus);
+    assert.equal(covered(thin, () => 1, 12), 4 / 12);
     // Words no section uses at all: another tool's error.
     assert.equal(unknownShare([lineTerms('refusing to merge unrelated histories', corpus)], corpus), 1);
     // Ids and counts no section uses are not vocabulary.

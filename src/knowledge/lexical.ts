@@ -75,6 +75,12 @@ export class LexicalIndex {
     return this.df.has(term);
   }
 
+  /** Every term card `i` uses, in any field. */
+  terms(i: number): Set<string> {
+    const d = this.docs[i];
+    return new Set(d ? FIELDS.flatMap((f) => [...d.tf[f].keys()]) : []);
+  }
+
   /** Whether card `i` holds a term: 1 in its problem description, `bodyShare` in its fix alone, else 0. */
   holds(i: number, term: string, bodyShare: number): number {
     const d = this.docs[i];

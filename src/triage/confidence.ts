@@ -7,7 +7,7 @@ import type { Candidate, Ranking } from './retrieve.js';
  * (`medic fit`), so that 0.8 means right about 8 times in 10. The features describe the top
  * candidate, how far it stands above the next, and how much of the paste it explains.
  */
-export const FEATURES = ['evidence', 'margin', 'errorLine', 'lexical', 'dense', 'system', 'systemNamed', 'coverMain', 'coverPaste', 'explained', 'unknown', 'problem'] as const;
+export const FEATURES = ['evidence', 'margin', 'errorLine', 'lexical', 'dense', 'system', 'systemNamed', 'coverMain', 'coverPaste', 'coverGuide', 'explained', 'unknown', 'problem'] as const;
 export type Feature = (typeof FEATURES)[number];
 export type FeatureVector = Record<Feature, number>;
 
@@ -60,6 +60,7 @@ export function featuresOf(best: Candidate, ranking: Ranking): FeatureVector {
     systemNamed: ranking.system.system ? 1 : 0,
     coverMain: best.coverage?.main ?? 0,
     coverPaste: best.coverage?.paste ?? 0,
+    coverGuide: best.coverage?.guide ?? 0,
     explained: best.coverage?.explained ?? 0,
     unknown: ranking.unknown,
     problem: best.card.kind === 'problem' ? 1 : 0,

@@ -13,6 +13,8 @@ export interface Coverage {
   main: number;
   /** Share of the whole query's weighted IDF mass that the section holds. */
   paste: number;
+  /** Share of that line's weight in words the section's guide uses anywhere: low for an error its system's guide never discusses. */
+  guide: number;
   /** How much evidence the section explains on that line, in absolute terms (0..1, saturating): a fully covered "thanks" is little. */
   explained: number;
   /** The main line that the section explains best. */
@@ -86,6 +88,7 @@ export function coverageOf(
   query: Map<string, number>,
   corpus: CoverageCorpus,
   covers: (term: string) => number,
+  inGuide: (term: string) => boolean,
 ): Coverage {
   let main = 0;
   let best: { line: string; terms: Map<string, number> } | null = null;
@@ -104,5 +107,6 @@ export function coverageOf(
         .map(([t]) => t)
     : [];
   const hit = [...(best?.terms ?? [])].reduce((sum, [t, w]) => sum + w * covers(t), 0);
-  return { main, paste: covered(weighted, covers, MIN_EVIDENCE), explained: 1 - Math.exp(-hit / EXPLAINED_SCALE), line: best?.line ?? null, unexplained };
+  const guide = best ? covered(best.terms, (t) => (inGuide(t) ? 1 : 0), MIN_EVIDENCE) : 0;
+  return { main, paste: covered(weighted, covers, MIN_EVIDENCE), guide, explained: 1 - Math.exp(-hit / EXPLAINED_SCALE), line: best?.line ?? null, unexplained };
 }

@@ -210,7 +210,7 @@ export class TriageEngine {
           score: round(c.score),
           evidence: round(c.evidence),
           ...roundAll(c.features),
-          coverage: c.coverage ? { main: round(c.coverage.main), paste: round(c.coverage.paste), explained: round(c.coverage.explained), line: c.coverage.line, unexplained: c.coverage.unexplained.slice(0, 8) } : null,
+          coverage: c.coverage ? { main: round(c.coverage.main), paste: round(c.coverage.paste), guide: round(c.coverage.guide), explained: round(c.coverage.explained), line: c.coverage.line, unexplained: c.coverage.unexplained.slice(0, 8) } : null,
           why: c.why,
         })),
       };

@@ -58,6 +58,8 @@ export class Retriever {
   private readonly errorLines: ErrorLine[][];
   private readonly commands: Array<Array<Set<string>>>;
   private readonly indexById = new Map<string, number>();
+  /** Every word each guide uses: what its system's errors can be explained in. */
+  private readonly guideVocab = new Map<string, Set<string>>();
 
   constructor(
     readonly cards: ProblemCard[],
@@ -78,6 +80,11 @@ export class Retriever {
       ...(c.kind === 'problem' && !c.errorLines.length ? [line(c.title.replace(/^(problem|issue)\s*:\s*|^\d+\.\s*/i, ''), SYMPTOM_TRUST)] : []),
     ]);
     this.commands = cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2));
+    cards.forEach((c, i) => {
+      const vocab = this.guideVocab.get(c.guide) ?? new Set<string>();
+      for (const t of lexical.terms(i)) vocab.add(t);
+      this.guideVocab.set(c.guide, vocab);
+    });
   }
 
   /** Weighted query terms: salient lines count double, commands the user ran count half. */
@@ -150,7 +157,8 @@ export class Retriever {
     const main = mainLines(x).map((line) => ({ line, terms: lineTerms(line, corpus) }));
     for (const c of ranked.slice(0, COVERAGE_DEPTH)) {
       const i = this.indexById.get(c.card.id)!;
-      c.coverage = coverageOf(main, query, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS));
+      const vocab = this.guideVocab.get(c.card.guide);
+      c.coverage = coverageOf(main, query, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS), (t) => vocab?.has(t) ?? false);
     }
     return { candidates: ranked, system, usedDense, unknown: unknownShare(main.map((m) => m.terms), corpus) };
   }
