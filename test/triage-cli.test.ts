@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { medic, tempDir } from './helpers.js';
+import { medic, ROOT, tempDir } from './helpers.js';
 
 const env = { MEDIC_DATA_DIR: tempDir() };
 const run = (args: string[], input?: string | Buffer) => medic(args, { env, ...(input !== undefined ? { input } : {}) });
@@ -191,5 +191,80 @@ describe('medic triage', () => {
     assert.equal(o.truncated, true);
     assert.equal(o.matches[0].id, 'lloom#problem-lmstudio-connection-failed');
     assert.match(o.reply.notes.join(' '), /salient lines/);
+  });
+
+  it('abstains when the best section leaves the paste\'s main error unexplained: other tools\' errors', async () => {
+    const out = await batch([
+      { id: 'node', paste: "Error: Cannot find module 'express'\nRequire stack:\n- /home/app/server.js\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1039:15)" },
+      { id: 'postgres', paste: 'ERROR:  relation "users" does not exist at character 15\nSTATEMENT:  SELECT * FROM users WHERE id = 1' },
+      { id: 'terraform', paste: 'Error: Error acquiring the state lock\n\nError message: ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        8c1e2f0a-55b1-4a8e-9f3e-0d2b7c6a1e44\n  Operation: OperationTypeApply' },
+      { id: 'rails', paste: 'ActiveRecord::PendingMigrationError: Migrations are pending. To resolve this issue, run: bin/rails db:migrate RAILS_ENV=development' },
+      { id: 'webpack', paste: 'ERROR in ./src/index.tsx 12:4\nModule parse failed: Unexpected token (12:4)\nYou may need an appropriate loader to handle this file type.' },
+    ]);
+    for (const [id, o] of out) assert.equal(o.abstain, true, `${id} abstains`);
+  });
+
+  it('explains why: coverage, section kinds, system evidence and the fitted confidence', async () => {
+    const explain = async (paste: string) => JSON.parse((await run(['triage', '--json', '--explain'], paste)).stdout);
+    // An error of lloom's that no section discusses: its distinctive words stay unexplained.
+    const gas = await explain('2025-11-02T10:14:07Z ERROR lloom_core::settlement: settlement batch 4411 rejected: insufficient funds for gas * price + value');
+    const covered = await explain('2025-11-02T10:14:07Z ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error');
+    assert.equal(gas.explain.candidates[0].kind, 'problem');
+    assert.ok(gas.explain.candidates[0].coverage.unexplained.includes('fund'), JSON.stringify(gas.explain.candidates[0].coverage));
+    assert.ok(gas.explain.candidates[0].coverage.main < covered.explain.candidates[0].coverage.main);
+    assert.ok(gas.confidence < 0.5 && covered.confidence > 0.8, `uncovered ${gas.confidence}, covered ${covered.confidence}`);
+    assert.equal(covered.explain.decision, 'answered');
+    assert.ok(covered.explain.inScope >= 0.5);
+    assert.equal(covered.explain.features.systemNamed, 1);
+    assert.deepEqual(covered.explain.systemContext, []);
+  });
+
+  it('never answers with a reference section (templates, checklists, command lists), even when the paste quotes one', async () => {
+    const cards = JSON.parse((await run(['cards', '--json'])).stdout) as Array<{ id: string; kind: string }>;
+    const references = new Set(cards.filter((c) => c.kind === 'reference').map((c) => c.id));
+    assert.ok(references.has('llmspell#error-reporting-template') && references.has('starcoder#error-patterns'));
+    const out = await batch([
+      { id: 'template', paste: '## Environment\n- LLMSpell version: 0.9.0\n## Steps to Reproduce\n1. Run: ./llmspell run test.lua\n3. See error: script failed\n## Debug Output\nRUST_LOG=debug output here' },
+      { id: 'grep', paste: '$ grep -i "cuda\\|gpu" logs/*.log\nERROR gpu worker: CUDA error: out of memory' },
+      { id: 'log-sample', paste: 'level=error msg="worker unreachable" worker=worker-3 error="connection refused"' },
+    ]);
+    for (const [id, o] of out) for (const m of o.matches ?? []) assert.ok(!references.has(m.id), `${id}: ${m.id} is a reference`);
+  });
+
+  it('reads the system from context: --system, and a registered node named in the paste', async () => {
+    const paste = 'dial tcp 10.0.0.7:9000: connect: connection refused';
+    const top = async (args: string[], p: string, extra: Record<string, string> = {}) => {
+      const r = await medic(['triage', '--json', '--explain', ...args], { env: { ...env, ...extra }, input: p });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as { matches: Array<{ guide: string }>; explain: { systemContext: Array<{ guide: string; source: string }> } };
+    };
+    const bare = await top([], paste);
+    assert.notEqual(bare.matches[0]!.guide, 'hourglass');
+    const flagged = await top(['--system', 'hourglass'], paste);
+    assert.equal(flagged.matches[0]!.guide, 'hourglass');
+    assert.deepEqual(flagged.explain.systemContext.map((h) => h.source), ['--system']);
+    const cfg = join(tempDir(), 'medic.yaml');
+    writeFileSync(cfg, 'nodes:\n  - { name: perf-host-3, system: hourglass, host: 10.20.30.40 }\n');
+    const byAddress = await top([], 'performer at 10.20.30.40:9000: connect: connection refused', { MEDIC_CONFIG: cfg });
+    assert.equal(byAddress.matches[0]!.guide, 'hourglass');
+    assert.deepEqual(byAddress.explain.systemContext, [{ guide: 'hourglass', nats: 9, source: 'node perf-host-3 (its address in the paste)' }]);
+    const byName = await top([], 'perf-host-3: dial tcp 10.0.0.7:9000: connect: connection refused', { MEDIC_CONFIG: cfg });
+    assert.equal(byName.matches[0]!.guide, 'hourglass');
+    const unknown = await run(['triage', '--system', 'nosuch', 'x']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--system nosuch: no such guide; known: hourglass, hybridgrid, llmspell, lloom, starcoder/);
+  });
+
+  it('ships fitted confidence weights, and medic fit reproduces them from the labelled pastes', async () => {
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'src', 'triage', 'confidence-model.json'), 'utf8'));
+    assert.deepEqual(shipped.fittedOn.map((f: { file: string }) => f.file), ['test/fixtures/pastes/holdout.jsonl', 'test/fixtures/pastes/batch4.jsonl', 'test/fixtures/pastes/batch5.jsonl']);
+    const out = join(tempDir(), 'model.json');
+    const r = await medic(['fit', '--cases', ...shipped.fittedOn.map((f: { file: string }) => f.file), '--out', out], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /out-of-fold reliability/);
+    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), shipped);
+    const check = await medic(['fit', '--check', '--cases', 'test/fixtures/pastes/batch4.jsonl'], { env });
+    assert.match(check.stdout, /confidence +answers +mean conf +right/);
+    assert.match(check.stdout, /"none" abstained \d+\/20/);
   });
 });

@@ -30,8 +30,8 @@ export const TIE_WINDOW = WEIGHT.dense;
 /** A reference (templates, checklists, log samples) is never an answer. */
 export const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row: 0.9, procedure: 0.85, reference: 0 };
 
-/** A system the asker named (a channel tied to it, --system, a registered node in the paste): as strong as the guide's own name in the paste. */
-export const NAMED_SYSTEM_NATS = 6;
+/** A system the asker named (a channel tied to it, --system, a registered node in the paste): stronger than the guide's own name in the paste (6), so the paste must name another system twice over to be read as its. */
+export const NAMED_SYSTEM_NATS = 9;
 /** The system that earlier messages of the thread point to: a lean, not a verdict. */
 export const THREAD_NATS = 3;
 
