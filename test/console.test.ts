@@ -70,6 +70,34 @@ describe('the console front door (npm start)', () => {
     assert.equal(await again.exit, 0);
   });
 
+  it('"None of these" makes the same error abstain, saying so, until someone picks a section', async () => {
+    const c = startConsole(tempDir());
+    await c.until(/Medic console/);
+    const paste = '2025-08-14T09:12:02Z ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\n\n';
+    c.send(paste);
+    let at = await c.until(/Actions: \[1\] Fixed it {2}\[2\] Not it/);
+    c.send('2\n');
+    at = await c.until(/Which section was it\?/, at);
+    at = await c.until(/\[\d+\] None of these/, at);
+    const none = /\[(\d+)\] None of these/.exec(c.out().slice(at))![1]!;
+    c.send(`${none}\n`);
+    at = await c.until(/Recorded that no section of the guides fits this error/, at);
+    // The same error, another day: Medic stays out of it and says why.
+    c.send(paste.replace('2025-08-14T09:12:02Z', '2025-08-20T17:40:11Z'));
+    at = await c.until(/No guide section matches this paste/, at);
+    at = await c.until(/Actions: \[1\] Pick a section {2}\[2\] Escalate/, at);
+    at = await c.until(/someone marked this error as one that no guide section fixes/, at);
+    c.send('1\n');
+    at = await c.until(/\[1\] Peers disconnect frequently/, at);
+    c.send('1\n');
+    at = await c.until(/Recorded: for this error, "Peers disconnect frequently" is the right section/, at);
+    // A pick lifts "none fits": the error is answered again.
+    c.send(paste);
+    await c.until(/^Peers disconnect frequently \(lloom\)$/m, at);
+    c.child.stdin.end();
+    assert.equal(await c.exit, 0);
+  });
+
   it('says honestly when no guide matches, and offers escalation', async () => {
     const c = startConsole(tempDir());
     await c.until(/Medic console/);
