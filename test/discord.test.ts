@@ -29,8 +29,8 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
   let env: Record<string, string>;
 
   /** Posts a message and returns the thread id and the bot's messages in it. */
-  async function pasteAndAnswer(content: string): Promise<{ threadId: string; body: Posted }> {
-    const id = fake.sendMessage({ channel: 'troubleshooting', content });
+  async function pasteAndAnswer(content: string, channel: 'troubleshooting' | 'hourglassHelp' = 'troubleshooting'): Promise<{ threadId: string; body: Posted }> {
+    const id = fake.sendMessage({ channel, content });
     const created = await fake.waitFor((c) => c.method === 'POST' && c.path.endsWith(`/messages/${id}/threads`));
     const start = fake.calls.indexOf(created);
     const post = await fake.waitFor((c) => fake.calls.indexOf(c) > start && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
@@ -49,7 +49,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const config = join(tempDir(), 'medic.yaml');
     writeFileSync(
       config,
-      `chat:\n  channels: [troubleshooting]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
+      `chat:\n  channels: [troubleshooting, { name: hourglass-help, system: hourglass }]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
         `bundles: { maxDownloadMB: 1 }\n` +
         `nodes:\n  - { name: lloom-lab, system: lloom, host: 127.0.0.1 }\n`,
     );
@@ -86,6 +86,14 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     assert.ok(ids.some((i) => /^medic:fixed:/.test(i)));
     assert.ok(ids.some((i) => /^medic:not-it:/.test(i)));
     assert.ok(ids.some((i) => /^medic:escalate:/.test(i)));
+  });
+
+  it('reads pastes in a channel tied to a system as that system\'s first', async () => {
+    const generic = 'dial tcp 10.0.0.7:9000: connect: connection refused';
+    const anywhere = await pasteAndAnswer(generic);
+    assert.doesNotMatch(anywhere.body.content, /\(hourglass\)\*\*/);
+    const tied = await pasteAndAnswer(generic.replace('10.0.0.7', '10.0.0.8'), 'hourglassHelp');
+    assert.match(tied.body.content, /\*\*Connection refused \(hourglass\)\*\*/);
   });
 
   it('stays silent on chatter, in other channels, and for other bots', async () => {

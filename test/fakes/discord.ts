@@ -36,6 +36,7 @@ export class FakeDiscord {
   readonly channels = {
     troubleshooting: { id: snowflake(), name: 'troubleshooting' },
     general: { id: snowflake(), name: 'general' },
+    hourglassHelp: { id: snowflake(), name: 'hourglass-help' },
   };
   readonly roles = { oncall: { id: snowflake(), name: 'oncall' } };
   private server: Server | null = null;
