@@ -325,8 +325,8 @@ function rowCards(guide: string, s: Section, includeChildren: boolean): ProblemC
           guide,
           title,
           path: [...breadcrumb(sec), title],
-          // A command in the cell ("Run `x check-config`") is a fix however short.
-          kind: isThin(solutions) && !row.some((cell) => /`[^`]+`/.test(cell)) ? 'reference' : 'row',
+          // A command in a fix cell ("Run `x check-config`") is a fix however short.
+          kind: isThin(solutions) && !row.slice(shortKey ? 2 : 1).some((cell) => /`[^`]+`/.test(cell)) ? 'reference' : 'row',
           symptoms: shortKey && cells[1] ? [cells[1]] : [],
           errorLines: unique([key, title].filter((t) => t.length >= 3)),
           causes: [],

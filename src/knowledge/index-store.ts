@@ -8,7 +8,7 @@ import type { MedicEmbedder } from './embedders/index.js';
 import { parseGuide } from './guide-parser.js';
 
 /** Bump when parsing changes, so existing indexes rebuild. */
-export const PARSER_VERSION = 8;
+export const PARSER_VERSION = 9;
 
 const ManifestSchema = z.object({
   format: z.literal(1),
