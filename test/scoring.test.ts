@@ -7,7 +7,7 @@ import { lineTemplate } from '../src/text/mask.js';
 import { tokenize } from '../src/text/tokens.js';
 import { expand } from '../src/triage/glossary.js';
 import { concentration, SystemDetector } from '../src/triage/system.js';
-import { coverageOf, covered, lineTerms, unknownShare } from '../src/triage/coverage.js';
+import { coverageOf, covered, lineTerms, queryWeights, unknownShare } from '../src/triage/coverage.js';
 import { FEATURES, fitLogistic, predict, reliability, shippedModel } from '../src/triage/confidence.js';
 import { containment, evidenceOf } from '../src/triage/scoring.js';
 import { ROOT } from './helpers.js';
@@ -56,7 +56,7 @@ describe('scoring, golden values', () => {
     assert.deepEqual([...terms.keys()].sort(), ['bootstrap', 'dial', 'fail', 'peer']);
     assert.equal(covered(terms, (t) => (['dial', 'bootstrap', 'peer', 'fail'].includes(t) ? 1 : 0)), 1);
     assert.equal(covered(terms, (t) => (t === 'fail' ? 1 : 0)), 1 / 13);
-    const c = coverageOf([{ line: 'failed to dial bootstrap peer', terms }], new Map([['dial', 1]]), corpus, (t) => (t === 'bootstrap' ? 1 : 0), (t) => t !== 'peer');
+    const c = coverageOf([{ line: 'failed to dial bootstrap peer', terms }], queryWeights(new Map([['dial', 1]]), corpus), corpus, (t) => (t === 'bootstrap' ? 1 : 0), (t) => t !== 'peer');
     // The line's weight (13) is above the floor (12), so shares are of 13.
     assert.equal(c.main, 5 / 13);
     assert.equal(c.guide, 10 / 13, 'the guide uses every word but "peer"');

@@ -82,10 +82,15 @@ export function unknownShare(lines: Array<Map<string, number>>, corpus: Coverage
   return 1 - covered(first, (t) => (corpus.known(t) ? 1 : 0));
 }
 
-/** Coverage of one section, given the paste's main lines and query terms. */
+/** The query's terms weighted by rarity, as coverage reads them (worked out once per paste). */
+export function queryWeights(query: Map<string, number>, corpus: CoverageCorpus): Map<string, number> {
+  return new Map([...query].map(([t, w]) => [t, w * corpus.idf(t)] as const).filter(([t]) => corpus.known(t) || !/\d/.test(t)));
+}
+
+/** Coverage of one section, given the paste's main lines and its weighted query terms (`queryWeights`). */
 export function coverageOf(
   lines: Array<{ line: string; terms: Map<string, number> }>,
-  query: Map<string, number>,
+  weighted: Map<string, number>,
   corpus: CoverageCorpus,
   covers: (term: string) => number,
   inGuide: (term: string) => boolean,
@@ -99,7 +104,6 @@ export function coverageOf(
       best = l;
     }
   }
-  const weighted = new Map([...query].map(([t, w]) => [t, w * corpus.idf(t)] as const).filter(([t]) => corpus.known(t) || !/\d/.test(t)));
   const unexplained = best
     ? [...best.terms]
         .filter(([t]) => covers(t) === 0)

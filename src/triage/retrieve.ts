@@ -5,7 +5,7 @@ import { errorTemplate, lineTemplate } from '../text/mask.js';
 import { tokenize, weightedTokens } from '../text/tokens.js';
 import { expand } from './glossary.js';
 import type { Extracted } from './extract.js';
-import { BODY_COVERS, type Coverage, coverageOf, lineTerms, mainLines, unknownShare } from './coverage.js';
+import { BODY_COVERS, type Coverage, coverageOf, lineTerms, mainLines, queryWeights, unknownShare } from './coverage.js';
 import type { SystemDetector, SystemGuess, SystemHint } from './system.js';
 import {
   containment,
@@ -155,10 +155,11 @@ export class Retriever {
     const ranked = system.system ? candidates : demoteEchoes(candidates);
     const corpus = { idf: (t: string) => this.lexical.idf(t), known: (t: string) => this.lexical.has(t) };
     const main = mainLines(x).map((line) => ({ line, terms: lineTerms(line, corpus) }));
+    const weighted = queryWeights(query, corpus);
     for (const c of ranked.slice(0, COVERAGE_DEPTH)) {
       const i = this.indexById.get(c.card.id)!;
       const vocab = this.guideVocab.get(c.card.guide);
-      c.coverage = coverageOf(main, query, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS), (t) => vocab?.has(t) ?? false);
+      c.coverage = coverageOf(main, weighted, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS), (t) => vocab?.has(t) ?? false);
     }
     return { candidates: ranked, system, usedDense, unknown: unknownShare(main.map((m) => m.terms), corpus) };
   }
