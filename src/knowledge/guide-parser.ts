@@ -347,7 +347,7 @@ const THIN_STEP_WORDS = 4;
 
 /** A fix of a few words and no code names a place to look, not what to do: never an answer. */
 function isThin(steps: Step[]): boolean {
-  return steps.every((st) => !st.code.length && st.text.replace(/^[^:]{1,40}:\s*/, '').split(/\s+/).filter(Boolean).length <= THIN_STEP_WORDS);
+  return steps.length > 0 && steps.every((st) => !st.code.length && st.text.replace(/^[^:]{1,40}:\s*/, '').split(/\s+/).filter(Boolean).length <= THIN_STEP_WORDS);
 }
 
 function breadcrumb(s: Section): string[] {
