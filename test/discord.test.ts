@@ -96,6 +96,25 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     assert.match(tied.body.content, /\*\*Connection refused \(hourglass\)\*\*/);
   });
 
+  it('reads a follow-up in a thread in the light of what people said earlier in it', async () => {
+    const opener = await pasteAndAnswer('Error from server (Forbidden): performers.hourglass.eigenlayer.xyz is forbidden: User "system:serviceaccount:avs:executor" cannot create resource "performers"');
+    assert.match(opener.body.content, /\(hourglass\)\*\*/);
+    const followUp = 'still failing after that: permission denied';
+    const answerIn = async (channel: string): Promise<Posted> => {
+      const mark = fake.calls.length;
+      fake.sendMessage({ channel, content: `<@${fake.bot.id}> ${followUp}`, mentionBot: true, userId: '5151' });
+      const post = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+      return post.body as Posted;
+    };
+    // Alone, the words name no system, and another guide's section comes first.
+    assert.doesNotMatch((await answerIn('troubleshooting')).content, /\(hourglass\)\*\*/);
+    const mark = fake.calls.length;
+    const inThread = await answerIn(opener.threadId);
+    assert.match(inThread.content, /\(hourglass\)\*\*/);
+    // It read the thread through Discord's API: the message that started it and the ones since.
+    assert.ok(fake.calls.slice(mark).some((c) => c.method === 'GET' && c.path === `/channels/${opener.threadId}/messages`));
+  });
+
   it('stays silent on chatter, in other channels, and for other bots', async () => {
     const before = fake.calls.length;
     fake.sendMessage({ channel: 'troubleshooting', content: 'anyone around?' });

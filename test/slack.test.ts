@@ -63,6 +63,22 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
     assert.deepEqual(actions.elements!.map((e) => e.action_id), ['medic:fixed', 'medic:not-it', 'medic:escalate', 'medic:show-more']);
   });
 
+  it('reads a mention in a thread in the light of what people said earlier in it', async () => {
+    const opener = await pasteAndAnswer('Error from server (Forbidden): performers.hourglass.eigenlayer.xyz is forbidden: User "system:serviceaccount:avs:executor" cannot create resource "performers"');
+    assert.match(opener.call.body.blocks[0].text.text, /\(hourglass\)$/);
+    const followUp = `<@${fake.botUserId}> still failing after that: permission denied`;
+    const answerTo = async (threadTs?: string): Promise<ApiCall> => {
+      const mark = fake.calls.length;
+      const { ts } = await fake.message(events, { channel: 'CTROUBLE', text: followUp, user: 'UDAVE', ...(threadTs ? { threadTs } : {}) });
+      return fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.body.thread_ts === (threadTs ?? ts));
+    };
+    // Alone, the words name no system, and another guide's section comes first.
+    assert.doesNotMatch((await answerTo()).body.blocks[0].text.text, /\(hourglass\)$/);
+    const mark = fake.calls.length;
+    assert.match((await answerTo(opener.ts)).body.blocks[0].text.text, /\(hourglass\)$/);
+    assert.ok(fake.calls.slice(mark).some((c) => c.method === 'conversations.replies' && c.body.ts === opener.ts));
+  });
+
   it('rejects a request with a bad signature', async () => {
     const mark = fake.calls.length;
     const { status } = await fake.message(events, { channel: 'CTROUBLE', text: PASTE }, 'wrong-secret');

@@ -15,6 +15,8 @@ export interface InboundMessage {
   files?: ChatFile[];
   /** The message's URL, when the platform has one. */
   link?: string;
+  /** In a thread: people's earlier messages there, oldest first (fetched only if triage needs them). */
+  earlier?: () => Promise<string[]>;
 }
 
 /**

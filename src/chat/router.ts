@@ -29,12 +29,17 @@ export interface RequestOrigin {
   channelName?: string;
   /** A URL of the conversation, when the platform has one (for escalated issues). */
   link?: string;
+  /** People's earlier messages in the thread, oldest first: read only when a paste in a thread is triaged. */
+  earlier?: () => Promise<string[]>;
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 /** The picker's "None of these": no card id can take this value (ids hold a "#"). */
 const NONE_FITS = 'none-of-these';
 const BUNDLES_PER_TEN_MINUTES = 5;
+/** How much of a thread's history triage reads: its latest messages, each cut short. */
+const THREAD_MESSAGES = 20;
+const THREAD_MESSAGE_CHARS = 4000;
 const STREAM_EVERY_MS = 1200;
 
 /**
@@ -85,11 +90,20 @@ export class Router {
     });
   }
 
-  /** What the channel and the registered nodes say about a paste's system. */
-  private triageContext(origin: RequestOrigin): TriageContext {
+  /** What the channel, the registered nodes and the thread so far say about a paste's system. */
+  private async triageContext(origin: RequestOrigin): Promise<TriageContext> {
     const entry = this.channelEntry({ channelId: origin.channelId, channelName: origin.channelName ?? null });
     const system = entry && typeof entry !== 'string' ? { guide: entry.system, source: `channel #${entry.name.replace(/^#/, '')}` } : undefined;
-    return { ...(system ? { system } : {}), nodes: registeredNodes(this.cfg) };
+    let earlier: string[] = [];
+    if (origin.threadId && origin.earlier) {
+      try {
+        earlier = (await origin.earlier()).slice(-THREAD_MESSAGES).map((t) => t.slice(0, THREAD_MESSAGE_CHARS));
+      } catch (err) {
+        // The paste alone still gets an answer.
+        this.log.warn({ err }, 'cannot read the thread history; triaging the paste alone');
+      }
+    }
+    return { ...(system ? { system } : {}), nodes: registeredNodes(this.cfg), ...(earlier.length ? { earlier } : {}) };
   }
 
   /** A message in a channel: answer error pastes in triage channels, and any mention; a mention with a file analyzes it. */
@@ -98,7 +112,15 @@ export class Router {
     if (!m.mentioned && (!this.isTriageChannel(m) || m.threadId)) return silent('not a triage channel');
     if (!(await this.store.claim(`${m.platform}:${m.channelId}:${m.messageId}`, SEEN_TTL_SECONDS))) return silent('already answered');
     const text = stripMentions(m.text);
-    const origin: RequestOrigin = { platform: m.platform, user: m.user, channelId: m.channelId, threadId: m.threadId, ...(m.channelName ? { channelName: m.channelName } : {}), ...(m.link ? { link: m.link } : {}) };
+    const origin: RequestOrigin = {
+      platform: m.platform,
+      user: m.user,
+      channelId: m.channelId,
+      threadId: m.threadId,
+      ...(m.channelName ? { channelName: m.channelName } : {}),
+      ...(m.link ? { link: m.link } : {}),
+      ...(m.earlier ? { earlier: m.earlier } : {}),
+    };
     if (m.mentioned && m.files?.length) return this.onCommand('analyze', {}, origin, { files: m.files, messenger });
     if (m.mentioned) {
       if (!text.trim()) return reply(notice('Paste an error and I will look it up', 'Mention me with the error text, or use /triage.'), true);
@@ -224,7 +246,7 @@ export class Router {
 
   /** `/escalate TEXT`: triage the text, then escalate it with what triage found. */
   private async escalateText(origin: RequestOrigin, text: string): Promise<Outcome> {
-    const r = await this.engine.triage(text, { top: 1, context: this.triageContext(origin) });
+    const r = await this.engine.triage(text, { top: 1, context: await this.triageContext(origin) });
     const card = !r.abstain && r.matches[0] ? this.engine.card(r.matches[0].id) : undefined;
     const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
     const done = await this.escalations.run({
@@ -261,7 +283,7 @@ export class Router {
     const stop = this.metrics.latency.startTimer();
     let r;
     try {
-      r = await this.engine.triage(text, { top: 5, feedbackFor: (fp) => this.store.getFeedback(fp), context: this.triageContext(origin) });
+      r = await this.engine.triage(text, { top: 5, feedbackFor: (fp) => this.store.getFeedback(fp), context: await this.triageContext(origin) });
     } catch (err) {
       this.log.error({ err }, 'triage failed');
       return requested ? reply(notice('Something went wrong', 'Triage failed; the error is logged.'), true) : silent('triage failed');

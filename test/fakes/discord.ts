@@ -45,6 +45,8 @@ export class FakeDiscord {
   private seq = 0;
   private waiters: Array<{ test: (c: RestCall) => boolean; resolve: (c: RestCall) => void }> = [];
   private readonly threads = new Map<string, unknown>();
+  /** Every message, by people and by the bot, per channel or thread: for the history endpoints. */
+  private readonly history = new Map<string, Array<Record<string, unknown> & { id: string }>>();
   /** Uploaded files served at /attachments/... (Discord's CDN stand-in). */
   private readonly uploads = new Map<string, Buffer>();
   readonly downloads: string[] = [];
@@ -115,7 +117,7 @@ export class FakeDiscord {
     const id = snowflake();
     const channelId = o.channel in this.channels ? this.channels[o.channel as keyof FakeDiscord['channels']].id : o.channel;
     const author = { id: o.userId ?? '4242', username: o.bot ? 'otherbot' : 'alice', discriminator: '0', bot: Boolean(o.bot), global_name: null, avatar: null };
-    this.dispatch('MESSAGE_CREATE', {
+    this.dispatch('MESSAGE_CREATE', this.remember({
       id,
       channel_id: channelId,
       guild_id: this.guildId,
@@ -134,8 +136,15 @@ export class FakeDiscord {
       type: 0,
       flags: 0,
       components: [],
-    });
+    }));
     return id;
+  }
+
+  private remember<M extends Record<string, unknown> & { id: string; channel_id: string }>(m: M): M {
+    const list = this.history.get(m.channel_id) ?? [];
+    list.push(m);
+    this.history.set(m.channel_id, list);
+    return m;
   }
 
   /** A user runs a slash command with one file option. */
@@ -313,11 +322,23 @@ export class FakeDiscord {
     }
     if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
       const b = body as { name: string };
-      const thread: { id: string } & Record<string, unknown> = { id: snowflake(), type: 11, guild_id: this.guildId, parent_id: m[1], name: b.name, owner_id: this.bot.id, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
+      // As on Discord, a thread started from a message has the message's id.
+      const thread: { id: string } & Record<string, unknown> = { id: m[2]!, type: 11, guild_id: this.guildId, parent_id: m[1], name: b.name, owner_id: this.bot.id, message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
       this.threads.set(thread.id, thread);
       return { status: 201, body: thread };
     }
-    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: message(m[1]!, body) };
+    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: this.remember(message(m[1]!, body)) };
+    if (req.method === 'GET' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      // Newest first, as Discord returns them.
+      const before = url.searchParams.get('before');
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      const list = (this.history.get(m[1]!) ?? []).filter((x) => !before || BigInt(x.id) < BigInt(before));
+      return { status: 200, body: list.slice(-limit).reverse() };
+    }
+    if (req.method === 'GET' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      const found = (this.history.get(m[1]!) ?? []).find((x) => x.id === m![2]);
+      return found ? { status: 200, body: found } : { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    }
     if (req.method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) return { status: 200, body: { ...message(m[1]!, body), id: m[2] } };
     if (req.method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) {
       const thread = this.threads.get(m[1]!);

@@ -31,6 +31,8 @@ export class FakeSlack {
   readonly uploaded: Array<{ id: string; content: string }> = [];
   botToken = 'xoxb-fake-token-for-tests';
   private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
+  /** Every message posted, by people and by the bot, for conversations.replies. */
+  private readonly history: Array<{ channel: string; ts: string; thread_ts?: string; text: string; user?: string; bot_id?: string }> = [];
   port = 0;
 
   constructor(readonly signingSecret = 'test-signing-secret') {}
@@ -118,8 +120,15 @@ export class FakeSlack {
         return { ok: true, user_id: this.botUserId, bot_id: 'BMEDIC', team_id: 'T1', user: 'medic', url: 'https://example.slack.com/' };
       case 'conversations.info':
         return { ok: true, channel: { id: body.channel, name: this.channels[body.channel] ?? 'unknown' } };
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: String(++this.ts) + '.000100', message: { text: body.text } };
+      case 'chat.postMessage': {
+        const ts = String(++this.ts) + '.000100';
+        this.history.push({ channel: body.channel, ts, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), text: body.text ?? '', user: this.botUserId, bot_id: 'BMEDIC' });
+        return { ok: true, channel: body.channel, ts, message: { text: body.text } };
+      }
+      case 'conversations.replies': {
+        const messages = this.history.filter((m) => m.channel === body.channel && (m.ts === body.ts || m.thread_ts === body.ts)).sort((a, b) => Number(a.ts) - Number(b.ts));
+        return { ok: true, messages, has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: String(++this.ts) + '.000200' };
       case 'chat.update':
@@ -161,6 +170,7 @@ export class FakeSlack {
   async message(eventsUrl: string, o: { channel: string; text: string; user?: string; botId?: string; threadTs?: string }, secret?: string): Promise<{ ts: string; status: number }> {
     const ts = `${++this.ts}.000300`;
     const event = { type: 'message', channel: o.channel, user: o.user ?? 'UALICE', text: o.text, ts, channel_type: 'channel', ...(o.botId ? { bot_id: o.botId } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) };
+    this.history.push({ channel: o.channel, ts, text: o.text, user: event.user, ...(o.botId ? { bot_id: o.botId } : {}), ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
     const body = JSON.stringify({ token: 'x', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event, authorizations: [{ team_id: 'T1', user_id: this.botUserId, is_bot: true }] });
     const res = await this.deliver(eventsUrl, body, 'application/json', secret);
     return { ts, status: res.status };

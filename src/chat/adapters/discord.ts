@@ -1,4 +1,5 @@
 import {
+  type AnyThreadChannel,
   ApplicationCommandType,
   type ChatInputCommandInteraction,
   Client,
@@ -108,6 +109,16 @@ export class DiscordFrontDoor {
     return { id, name, roles };
   }
 
+  /** People's messages in a thread before `before` (or all), oldest first, the message that started it included. */
+  private earlier(thread: AnyThreadChannel, before?: string): () => Promise<string[]> {
+    return async () => {
+      const [recent, starter] = await Promise.all([thread.messages.fetch({ limit: 20, ...(before ? { before } : {}) }), thread.fetchStarterMessage().catch(() => null)]);
+      const byPeople = [...recent.values()].filter((m) => !m.author.bot).sort((a, b) => a.createdTimestamp - b.createdTimestamp);
+      const first = starter && !starter.author.bot && !recent.has(starter.id) ? [starter] : [];
+      return [...first, ...byPeople].map((m) => m.content).filter((t) => t.trim());
+    };
+  }
+
   private async onMessage(message: Message): Promise<void> {
     if (message.author.id === this.client.user?.id) return;
     const channel = message.channel;
@@ -125,6 +136,7 @@ export class DiscordFrontDoor {
       mentioned: this.client.user ? message.mentions.users.has(this.client.user.id) : false,
       files: [...message.attachments.values()].map((a) => ({ platform: 'discord' as const, name: a.name, size: a.size, url: a.url })),
       link: message.url,
+      ...(inThread ? { earlier: this.earlier(channel, message.id) } : {}),
     };
     let target: TextBasedChannel = channel;
     let messenger: Messenger | null = null;
@@ -192,13 +204,19 @@ export class DiscordFrontDoor {
 
   private origin(i: Interaction): RequestOrigin {
     const channel = i.channel;
-    const inThread = channel?.isThread() ?? false;
+    const thread = channel?.isThread() ? channel : null;
+    const named = thread ? thread.parent : channel;
+    const channelName = named && 'name' in named ? named.name : null;
+    // The message action names the message it was used on: the thread's history stops before it.
+    const before = i.isMessageContextMenuCommand() ? i.targetMessage.id : undefined;
     return {
       platform: 'discord',
       user: this.user(i.member as GuildMember | null, i.user.id, i.user.username),
-      channelId: inThread ? (channel!.isThread() ? (channel.parentId ?? channel.id) : '') : (i.channelId ?? ''),
-      threadId: inThread ? (i.channelId ?? null) : null,
+      channelId: thread ? (thread.parentId ?? thread.id) : (i.channelId ?? ''),
+      threadId: thread ? (i.channelId ?? null) : null,
+      ...(channelName ? { channelName } : {}),
       link: `https://discord.com/channels/${i.guildId ?? '@me'}/${i.channelId ?? ''}`,
+      ...(thread ? { earlier: this.earlier(thread, before) } : {}),
     };
   }
 

@@ -111,6 +111,18 @@ export class SlackFrontDoor {
     return name;
   }
 
+  /** People's messages in a thread before `before`, oldest first, the parent included (needs the history scopes). */
+  private earlier(client: WebClient, channel: string, threadTs: string, before: string): () => Promise<string[]> {
+    return async () => {
+      const r = await client.conversations.replies({ channel, ts: threadTs, limit: 50 });
+      const messages = (r.messages ?? []) as Array<{ ts?: string; text?: string; bot_id?: string; user?: string }>;
+      return messages
+        .filter((m) => m.ts && Number(m.ts) < Number(before) && !m.bot_id && m.user !== this.botUserId && m.text?.trim())
+        .sort((a, b) => Number(a.ts) - Number(b.ts))
+        .map((m) => m.text!);
+    };
+  }
+
   /** The configured Slack user groups this user belongs to (cached for five minutes). */
   private async groupsOf(client: WebClient, userId: string): Promise<string[]> {
     const wanted = new Set(Object.values(this.svc.cfg.chat.permissions).flatMap((p) => p?.slackUsergroups ?? []));
@@ -154,12 +166,14 @@ export class SlackFrontDoor {
       if (m.subtype && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share') return;
       const text = m.text ?? '';
       const mentioned = this.botUserId ? text.includes(`<@${this.botUserId}>`) : false;
+      const threadId = m.thread_ts && m.thread_ts !== m.ts ? m.thread_ts : null;
       const inbound: InboundMessage = {
         platform: 'slack',
         channelId: m.channel,
         channelName: await this.channelName(client, m.channel),
         messageId: m.ts,
-        threadId: m.thread_ts && m.thread_ts !== m.ts ? m.thread_ts : null,
+        threadId,
+        ...(threadId ? { earlier: this.earlier(client, m.channel, threadId, m.ts) } : {}),
         user: { id: m.user ?? 'unknown', roles: [] },
         isBot: Boolean(m.bot_id) || m.user === this.botUserId,
         text,
@@ -177,7 +191,8 @@ export class SlackFrontDoor {
       const spec = COMMANDS.get(verb);
       const first = spec?.options[0]?.name ?? 'text';
       const args = rest.length ? { [first]: command.text.trim().slice(verb.length).trim() } : {};
-      const origin: RequestOrigin = { platform: 'slack', user: { id: command.user_id, roles: await this.groupsOf(client, command.user_id) }, channelId: command.channel_id, threadId: null };
+      const channelName = await this.channelName(client, command.channel_id);
+      const origin: RequestOrigin = { platform: 'slack', user: { id: command.user_id, roles: await this.groupsOf(client, command.user_id) }, channelId: command.channel_id, threadId: null, ...(channelName ? { channelName } : {}) };
       const outcome = spec ? await this.svc.router.onCommand(verb, args, origin) : await this.svc.router.onCommand('triage', { text: command.text }, origin);
       await this.deliver(client, { channelId: command.channel_id, threadTs: null, userId: command.user_id }, outcome);
     });
@@ -186,7 +201,16 @@ export class SlackFrontDoor {
       await ack();
       const s = shortcut as { channel?: { id: string }; message?: { text?: string; ts: string; thread_ts?: string }; user: { id: string } };
       if (!s.channel || !s.message) return;
-      const origin: RequestOrigin = { platform: 'slack', user: { id: s.user.id, roles: [] }, channelId: s.channel.id, threadId: s.message.thread_ts ?? null };
+      const threadTs = s.message.thread_ts ?? null;
+      const channelName = await this.channelName(client, s.channel.id);
+      const origin: RequestOrigin = {
+        platform: 'slack',
+        user: { id: s.user.id, roles: [] },
+        channelId: s.channel.id,
+        threadId: threadTs,
+        ...(channelName ? { channelName } : {}),
+        ...(threadTs ? { earlier: this.earlier(client, s.channel.id, threadTs, s.message.ts) } : {}),
+      };
       const outcome = await this.svc.router.onCommand('triage', { text: s.message.text ?? '' }, origin);
       await this.deliver(client, { channelId: s.channel.id, threadTs: s.message.thread_ts ?? s.message.ts, userId: s.user.id }, outcome);
     });
