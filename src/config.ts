@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NodeSchema, SystemChecksSchema } from './checks/spec.js';
+import { ABSTAIN_BELOW } from './triage/scoring.js';
 
 /** A configuration problem a user can fix; the message says how. */
 export class ConfigError extends Error {
@@ -135,6 +136,13 @@ const FileSchema = z
       .strict()
       .default({ onClosed: 'reopen', recentDays: 30 }),
     bundles: BundleLimitsSchema.default(DEFAULT_LIMITS),
+    triage: z
+      .object({
+        /** Answer when the fitted probability that some guide section fixes the paste is at least this; higher answers less, and less wrongly. */
+        answerAbove: z.number().min(0.05).max(0.95).default(ABSTAIN_BELOW),
+      })
+      .strict()
+      .default({ answerAbove: ABSTAIN_BELOW }),
     llm: z
       .object({
         model: z.string().min(1).optional(),
@@ -176,6 +184,7 @@ export interface MedicConfig {
   bundles: FileConfig['bundles'];
   escalation: FileConfig['escalation'];
   digest: FileConfig['digest'];
+  triage: FileConfig['triage'];
   /** The model, when one is configured (a key or a base URL, and a model name); null means extractive answers only. */
   llm: (Omit<FileConfig['llm'], 'model'> & { model: string; apiKey: string; baseURL?: string }) | null;
   github: { token: string; apiUrl?: string } | null;
@@ -268,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bundles: file.bundles,
     escalation: file.escalation,
     digest: file.digest,
+    triage: file.triage,
     llm: llmConfig(e, file.llm),
     github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,

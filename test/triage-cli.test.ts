@@ -255,6 +255,29 @@ describe('medic triage', () => {
     assert.match(unknown.stderr, /--system nosuch: no such guide; known: hourglass, hybridgrid, llmspell, lloom, starcoder/);
   });
 
+  it('triage.answerAbove in medic.yaml sets how sure Medic must be that a section fixes a paste before it answers', async () => {
+    const paste = 'dial tcp 10.0.0.7:9000: connect: connection refused';
+    const decide = async (yaml: string | null) => {
+      const extra: Record<string, string> = {};
+      if (yaml !== null) {
+        extra.MEDIC_CONFIG = join(tempDir(), 'medic.yaml');
+        writeFileSync(extra.MEDIC_CONFIG, yaml);
+      }
+      const r = await medic(['triage', '--json', '--explain'], { env: { ...env, ...extra }, input: paste });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as { abstain: boolean; explain: { inScope: number } };
+    };
+    const usual = await decide(null);
+    assert.equal(usual.abstain, false);
+    assert.ok(usual.explain.inScope < 0.95, `in scope ${usual.explain.inScope}`);
+    const strict = await decide('triage: { answerAbove: 0.95 }\n');
+    assert.equal(strict.abstain, true);
+    assert.equal(strict.explain.inScope, usual.explain.inScope);
+    const bad = await medic(['triage', 'x'], { env: { ...env, MEDIC_CONFIG: (() => { const f = join(tempDir(), 'medic.yaml'); writeFileSync(f, 'triage: { answerAbove: 2 }\n'); return f; })() } });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /triage\.answerAbove/);
+  });
+
   it('ships fitted confidence weights, and medic fit reproduces them from the labelled pastes', async () => {
     const shipped = JSON.parse(readFileSync(join(ROOT, 'src', 'triage', 'confidence-model.json'), 'utf8'));
     assert.deepEqual(shipped.fittedOn.map((f: { file: string }) => f.file), ['test/fixtures/pastes/holdout.jsonl', 'test/fixtures/pastes/batch4.jsonl', 'test/fixtures/pastes/batch5.jsonl']);
@@ -262,6 +285,7 @@ describe('medic triage', () => {
     const r = await medic(['fit', '--cases', ...shipped.fittedOn.map((f: { file: string }) => f.file), '--out', out], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /out-of-fold reliability/);
+    assert.match(r.stdout, /0\.50 \(in use\): answered \d+\/\d+/);
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), shipped);
     const check = await medic(['fit', '--check', '--cases', 'test/fixtures/pastes/batch4.jsonl'], { env });
     assert.match(check.stdout, /confidence +answers +mean conf +right/);

@@ -16,10 +16,11 @@ import {
 } from '../triage/confidence.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { isRightAnswer, type LabelledCase, LabelledCaseSchema } from '../triage/labels.js';
-import { ABSTAIN_BELOW } from '../triage/scoring.js';
 
 /** Regularisation strengths tried; the one with the lowest out-of-fold log loss is kept. Weaker ones let collinear coverage features swing far on pastes unlike any labelled one. */
 const LAMBDAS = [0.1, 0.3, 1, 3, 10];
+/** Thresholds whose trade-off the fit reports. */
+const ANSWER_ABOVE_CHOICES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
 interface Example {
   id: string;
@@ -105,13 +106,13 @@ export function renderReliability(rows: ReliabilityRow[]): string {
   return lines.join('\n');
 }
 
-/** What the scope decision does: pastes answered, "none" pastes abstained, answerable ones withheld. */
-function summary(scope: Array<{ p: number; ex: Example }>): string {
-  const answered = scope.filter((x) => x.p >= ABSTAIN_BELOW);
+/** What the scope decision does at a threshold: pastes answered, "none" pastes abstained, answerable ones withheld. */
+function summary(scope: Array<{ p: number; ex: Example }>, answerAbove: number): string {
+  const answered = scope.filter((x) => x.p >= answerAbove);
   const none = scope.filter((x) => x.ex.none);
-  const noneAbstained = none.filter((x) => x.p < ABSTAIN_BELOW).length;
+  const noneAbstained = none.filter((x) => x.p < answerAbove).length;
   const answerable = scope.length - none.length;
-  const withheld = scope.filter((x) => !x.ex.none && x.p < ABSTAIN_BELOW).length;
+  const withheld = scope.filter((x) => !x.ex.none && x.p < answerAbove).length;
   const rightAnswered = answered.filter((x) => x.ex.right).length;
   return `answered ${answered.length}/${scope.length} (${rightAnswered} right at rank 1); "none" abstained ${noneAbstained}/${none.length}; answerable withheld ${withheld}/${answerable}`;
 }
@@ -130,7 +131,8 @@ export function registerFit(program: Command, open: (cfg: MedicConfig) => Promis
     .option('--check', 'fit nothing: print how the shipped model does on these pastes')
     .action(async (o: { cases: string[]; out: string; folds: number; check?: boolean }) => {
       for (const f of o.cases) readCases(f);
-      const engine = await open(loadConfig());
+      const cfg = loadConfig();
+      const engine = await open(cfg);
       const data = await examples(engine, o.cases);
       // A paste with no candidate at all always abstains: there is nothing to fit.
       const usable = data.filter((e) => e.features);
@@ -141,13 +143,15 @@ export function registerFit(program: Command, open: (cfg: MedicConfig) => Promis
         const right = data.map((ex) => ({ p: ex.features ? predict(m.features, m.right, ex.features) : 0, right: ex.right, ex }));
         process.stdout.write(`reliability of the shipped model on ${data.length} pastes (${o.cases.join(', ')}): confidence against answers right at rank 1\n`);
         process.stdout.write(table(right) + '\n');
-        process.stdout.write(`${summary(scope)}; confidence log loss ${logLoss(right).toFixed(3)}, Brier ${brier(right).toFixed(3)}\n`);
+        process.stdout.write(`${summary(scope, cfg.triage.answerAbove)}; confidence log loss ${logLoss(right).toFixed(3)}, Brier ${brier(right).toFixed(3)}\n`);
         return;
       }
       const scope = fitOne('scope (some section fixes it)', usable, o.folds, (e) => !e.none);
       const right = fitOne('right (the first section fixes it)', usable, o.folds, (e) => e.right);
       process.stdout.write(`\nout-of-fold reliability of the confidence (${o.folds} folds):\n${table(right.oof)}\n`);
-      process.stdout.write(`out of fold: ${summary(scope.oof)}\n`);
+      // The trade-off a team chooses with triage.answerAbove in medic.yaml.
+      process.stdout.write('out of fold, by triage.answerAbove:\n');
+      for (const t of [...new Set([...ANSWER_ABOVE_CHOICES, cfg.triage.answerAbove])].sort((a, b) => a - b)) process.stdout.write(`  ${t.toFixed(2)}${t === cfg.triage.answerAbove ? ' (in use)' : ''}: ${summary(scope.oof, t)}\n`);
       const model: ConfidenceModel = {
         features: [...FEATURES],
         scope: scope.model,

@@ -11,7 +11,7 @@ import { type Candidate, Retriever } from './retrieve.js';
 import { SystemDetector, type SystemGuess, type SystemHint } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
-import { ABSTAIN_BELOW, ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE, NAMED_SYSTEM_NATS, THREAD_NATS } from './scoring.js';
+import { ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE, NAMED_SYSTEM_NATS, THREAD_NATS } from './scoring.js';
 import { featuresOf, type FeatureVector, predict, shippedModel } from './confidence.js';
 import type { FeedbackRecord } from '../store/records.js';
 
@@ -36,7 +36,7 @@ export interface TriageResult {
 /** Why it answered or abstained (`medic triage --json --explain`). */
 export interface TriageExplain {
   decision: 'answered' | 'abstained';
-  /** The fitted probability that some section fixes the paste: below one half, Medic abstains. */
+  /** The fitted probability that some section fixes the paste: below `triage.answerAbove` (one half by default), Medic abstains. */
   inScope: number;
   /** The fitted probability that the first section is the one. */
   confidence: number;
@@ -84,6 +84,8 @@ export class TriageEngine {
     readonly cards: ProblemCard[],
     private readonly retriever: Retriever,
     private readonly systems: SystemDetector,
+    /** The in-scope probability below which Medic abstains (`triage.answerAbove`). */
+    private readonly answerAbove: number,
   ) {}
 
   /**
@@ -115,7 +117,7 @@ export class TriageEngine {
     const lexical = new LexicalIndex(cards);
     const systems = new SystemDetector(cards);
     const retriever = new Retriever(cards, lexical, systems, dense, useDense ? (text) => embedder.embedQuery(text) : null);
-    return new TriageEngine(cards, retriever, systems);
+    return new TriageEngine(cards, retriever, systems, cfg.triage.answerAbove);
   }
 
   /** The full answer for one card, as when a person picks it among the alternatives. */
@@ -176,7 +178,7 @@ export class TriageEngine {
     const confidence = round(confirmed ? Math.max(fitted, CONFIRMED_CONFIDENCE) : fitted);
     // Someone said no section fits this error: stay out of it until someone picks one.
     const ruledOut = !confirmed && feedback?.noneFits === true;
-    const abstain = !best || ruledOut || (!confirmed && inScope < ABSTAIN_BELOW);
+    const abstain = !best || ruledOut || (!confirmed && inScope < this.answerAbove);
     const notes = x.truncated ? ['the paste was long: only its salient lines and its start and end were read'] : [];
     if (ruledOut) notes.push('someone marked this error as one that no guide section fixes; if one does, use "Pick a section"');
     // Alternatives worth offering: close enough to the answer to be the real problem.

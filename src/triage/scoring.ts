@@ -32,10 +32,10 @@ export const KIND_PRIOR: Record<ProblemCard['kind'], number> = { problem: 1, row
 
 /** A system the asker named (a channel tied to it, --system, a registered node in the paste): stronger than the guide's own name in the paste (6), so the paste must name another system twice over to be read as its. */
 export const NAMED_SYSTEM_NATS = 9;
-/** The system that earlier messages of the thread point to: a lean, not a verdict. */
+/** The system that people's earlier messages in the thread point to: as strong as the guide's name in the paste, since they are one conversation. */
 export const THREAD_NATS = 6;
 
-/** Answer only when the fitted scope model says some section more likely than not fixes the paste. */
+/** By default, answer only when the fitted scope model says some section more likely than not fixes the paste (`triage.answerAbove`). */
 export const ABSTAIN_BELOW = 0.5;
 /** An alternative is offered only when its evidence is this share of the answer's. */
 export const ALTERNATIVE_SHARE = 0.6;
