@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { renderText } from './chat/render/text.js';
+import { renderText } from './reply/text.js';
 import { ConfigError, loadConfig, type MedicConfig } from './config.js';
 import { createEmbedder } from './knowledge/embedders/index.js';
 import { buildIndex, type BuildProgress, IndexError, readGuides } from './knowledge/index-store.js';
@@ -209,7 +209,7 @@ export function program(): Command {
     .option('--post', 'also post it to the digest channels through the outbox (needs Redis and a running medic serve)')
     .action(async (o: { json?: boolean; png?: string; post?: boolean }) => {
       const cfg = loadConfig();
-      const [{ openStore }, { buildDigest, digestDeps, digestTargets, runAllChecks }] = await Promise.all([import('./chat/services.js'), import('./digest/runner.js')]);
+      const [{ openStore }, { buildDigest, digestDeps, digestTargets, runAllChecks }] = await Promise.all([import('./app.js'), import('./digest/runner.js')]);
       const engine = await openEngine(cfg);
       const store = await openStore(cfg);
       let built;
@@ -260,7 +260,7 @@ export function program(): Command {
         import('./escalate/escalate.js'),
         import('./escalate/runner.js'),
         import('./escalate/escalate.js'),
-        import('./chat/services.js'),
+        import('./app.js'),
         import('./text/redact.js'),
         import('./triage/answer.js'),
       ]);
@@ -370,7 +370,7 @@ export function program(): Command {
         import('./store/redis.js'),
         import('./queue/producer.js'),
         import('./queue/outbox.js'),
-        import('./chat/services.js'),
+        import('./app.js'),
       ]);
       const cfg = loadConfig();
       if (cfg.nodes.length === 0) throw new UsageError(`no nodes in ${cfg.configFile ?? 'medic.yaml (none found)'}; declare them under "nodes:" (see medic.example.yaml)`);
@@ -442,7 +442,7 @@ export function program(): Command {
     .description('list registered nodes, their checks and their last status')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
-      const [{ checksOf, nodeStatus }, { openStore }] = await Promise.all([import('./checks/run.js'), import('./chat/services.js')]);
+      const [{ checksOf, nodeStatus }, { openStore }] = await Promise.all([import('./checks/run.js'), import('./app.js')]);
       const cfg = loadConfig();
       const store = await openStore(cfg);
       const rows = [];
@@ -461,7 +461,7 @@ export function program(): Command {
     .command('console')
     .description('the local front door: paste errors, read answers, press buttons by number (no tokens needed)')
     .action(async () => {
-      const [{ openServices }, { runConsole }] = await Promise.all([import('./chat/services.js'), import('./chat/adapters/console.js')]);
+      const [{ openServices }, { runConsole }] = await Promise.all([import('./app.js'), import('./chat/adapters/console.js')]);
       const cfg = loadConfig();
       const svc = await openServices(cfg, { inlineJobs: true });
       process.stderr.write(svc.mode + '\n');
@@ -476,7 +476,7 @@ export function program(): Command {
     .command('serve')
     .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
     .action(async () => {
-      const [{ openServices }, { serve }, { closeOwnConnections }] = await Promise.all([import('./chat/services.js'), import('./chat/serve.js'), import('./queue/outbox.js')]);
+      const [{ openServices }, { serve }, { closeOwnConnections }] = await Promise.all([import('./app.js'), import('./chat/serve.js'), import('./queue/outbox.js')]);
       const cfg = loadConfig();
       const svc = await openServices(cfg, { defaultMetrics: true });
       process.stderr.write(svc.mode + '\n');

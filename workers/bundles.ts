@@ -6,7 +6,7 @@ import { analyzeBundle } from '../src/bundles/analyze.js';
 import { BundleError } from '../src/bundles/limits.js';
 import type { LlmClient } from '../src/llm/client.js';
 import { describeProgress, PROGRESS_EVERY_MS, progressReply, refusalReply, reportForChat } from '../src/bundles/runner.js';
-import { Throttle } from '../src/chat/throttle.js';
+import { Throttle } from '../src/progress.js';
 import type { RecordStore } from '../src/store/records.js';
 import { BundleJobSchema } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';

@@ -1,4 +1,4 @@
-import type { Citation } from '../chat/reply.js';
+import type { Citation } from '../reply/reply.js';
 import { planChecks } from '../checks/planner.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { citation, displayTitle } from '../triage/answer.js';

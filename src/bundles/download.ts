@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ChatFile } from '../chat/inbound.js';
 import { BundleError, formatBytes, MB } from './limits.js';
 
 /** The platforms' own file hosts: Medic downloads from nowhere else. */
@@ -12,6 +11,19 @@ const PLATFORM_HOSTS: Record<'discord' | 'slack', string[]> = {
   discord: ['cdn.discordapp.com', 'media.discordapp.net'],
   slack: ['files.slack.com'],
 };
+
+/**
+ * A file someone uploaded, as the platform describes it. Medic downloads it only from the
+ * platform's own file host; the console names a local path instead.
+ */
+export interface Upload {
+  platform: 'discord' | 'slack' | 'console';
+  name: string;
+  /** Bytes, as the platform reports them (checked again while downloading). */
+  size: number;
+  /** Discord attachment URL, Slack `url_private`, or a local path (console). */
+  url: string;
+}
 
 export interface DownloadOptions {
   maxMB: number;
@@ -25,7 +37,7 @@ export interface DownloadOptions {
 }
 
 /** Refuses what is over the limit before anything is fetched. */
-export function checkUploadSize(file: ChatFile, maxMB: number): void {
+export function checkUploadSize(file: Upload, maxMB: number): void {
   if (file.size > maxMB * MB) throw new BundleError(`${file.name} is ${formatBytes(file.size)}, over the ${maxMB} MB limit for uploads (bundles.maxDownloadMB); trim it or analyze it with "medic analyze" on the host`, 'refused');
 }
 
@@ -39,7 +51,7 @@ export function safeName(name: string): string {
  * Downloads an uploaded bundle from its platform's file host into `dir/<id>/<name>`, with the
  * size checked before and counted during the download. Returns the upload's relative path.
  */
-export async function downloadUpload(file: ChatFile, opts: DownloadOptions): Promise<string> {
+export async function downloadUpload(file: Upload, opts: DownloadOptions): Promise<string> {
   if (file.platform === 'console') throw new BundleError('the console names local files; nothing to download', 'refused');
   checkUploadSize(file, opts.maxMB);
   let url: URL;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Reply, ReplySection } from '../chat/reply.js';
+import type { Reply, ReplySection } from '../reply/reply.js';
 import type { BundleReport, Finding } from './analyze.js';
 import type { Narration } from '../llm/narrate.js';
 import { formatBytes } from './limits.js';

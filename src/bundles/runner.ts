@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { MedicConfig } from '../config.js';
-import type { ChatFile, Messenger } from '../chat/inbound.js';
-import { notice, type Reply } from '../chat/reply.js';
+import type { Messenger } from '../progress.js';
+import type { Upload } from './download.js';
+import { notice, type Reply } from '../reply/reply.js';
 import type { ReplyTarget } from '../queue/jobs.js';
 import { Producer } from '../queue/producer.js';
 import type { RedisClient } from '../store/redis.js';
@@ -14,7 +15,7 @@ import { BundleError, formatBytes } from './limits.js';
 import { bundleEscalation, bundleFingerprint, bundleNarrative, narrationInput, reportReply } from './report.js';
 import type { LlmClient } from '../llm/client.js';
 import { narrate } from '../llm/narrate.js';
-import { Throttle } from '../chat/throttle.js';
+import { Throttle } from '../progress.js';
 import { randomBytes } from 'node:crypto';
 
 /** Chat edits are rate-limited: progress is shown at most this often. */
@@ -85,7 +86,7 @@ export class BundleRunner {
   }
 
   /** The report now (inline), a refusal, or null when the report will arrive through the outbox. */
-  async run(file: ChatFile, target: ReplyTarget, messenger: Messenger, userId = 'unknown'): Promise<{ reply: Reply; refused: boolean; answerId?: string } | null> {
+  async run(file: Upload, target: ReplyTarget, messenger: Messenger, userId = 'unknown'): Promise<{ reply: Reply; refused: boolean; answerId?: string } | null> {
     try {
       if (file.platform !== 'console') checkUploadSize(file, this.cfg.bundles.maxDownloadMB);
     } catch (err) {

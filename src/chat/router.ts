@@ -5,19 +5,21 @@ import type { RecordStore } from '../store/records.js';
 import { registeredNodes, type TriageContext, type TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
-import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from './inbound.js';
+import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
+import type { Messenger } from '../progress.js';
+import type { Upload } from '../bundles/download.js';
 import type { BundleRunner } from '../bundles/runner.js';
 import type { EscalationRunner } from '../escalate/runner.js';
 import type { DigestRunner } from '../digest/runner.js';
 import type { LlmClient } from '../llm/client.js';
 import { groundedAnswer } from '../llm/grounded.js';
-import { Throttle } from './throttle.js';
+import { Throttle } from '../progress.js';
 import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
 import { allowed, whoMay } from './permissions.js';
-import { type ActionId, notice, type Reply } from './reply.js';
+import { type ActionId, notice, type Reply } from '../reply/reply.js';
 
 /** Where a request came from, for commands and button presses. */
 export interface RequestOrigin {
@@ -130,7 +132,7 @@ export class Router {
     return this.triageRequest(origin, text, false, messenger);
   }
 
-  async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin, extras: { files?: ChatFile[]; messenger?: Messenger | null } = {}): Promise<Outcome> {
+  async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin, extras: { files?: Upload[]; messenger?: Messenger | null } = {}): Promise<Outcome> {
     const command = COMMANDS.get(name);
     if (!command) return reply(notice(`Unknown command "${name}"`, `Commands: ${[...COMMANDS.keys()].join(', ')}.`), true);
     if (command.permission && !allowed(this.cfg, command.permission, origin.platform, origin.user)) {

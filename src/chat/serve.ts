@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DiscordFrontDoor } from './adapters/discord.js';
 import { SlackFrontDoor } from './adapters/slack.js';
-import type { ChatServices } from './services.js';
+import type { Services } from '../app.js';
 import { OutboxConsumer, type Deliver } from '../queue/outbox.js';
 
 export interface Serving {
@@ -17,7 +17,7 @@ export interface Serving {
  * `medic serve`: the bot process. An HTTP server for /health and /metrics, and every front
  * door whose tokens are set.
  */
-export async function serve(svc: ChatServices): Promise<Serving> {
+export async function serve(svc: Services): Promise<Serving> {
   const discord = svc.cfg.discord ? new DiscordFrontDoor(svc, svc.cfg.discord) : null;
   const slack = svc.cfg.slack ? new SlackFrontDoor(svc, svc.cfg.slack) : null;
   const slackEvents = slack?.requestListener ?? null;

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../store/redis.js';
 import type { MedicConfig } from '../config.js';
-import type { Reply } from '../chat/reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { CheckJob } from '../queue/jobs.js';
 import { Producer } from '../queue/producer.js';
 import type { RecordStore } from '../store/records.js';

@@ -1,4 +1,4 @@
-import type { Reply, ReplySection } from '../chat/reply.js';
+import type { Reply, ReplySection } from '../reply/reply.js';
 import type { DigestData } from './collect.js';
 import type { Narration } from '../llm/narrate.js';
 

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { MedicConfig } from '../config.js';
-import type { Reply } from '../chat/reply.js';
+import type { Reply } from '../reply/reply.js';
 import { checksOf, runNode, type CheckResult } from '../checks/run.js';
 import { bullPrefix, QUEUES } from '../queue/names.js';
 import type { ReplyTarget } from '../queue/jobs.js';

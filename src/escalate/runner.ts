@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MedicConfig } from '../config.js';
-import { notice, type Reply } from '../chat/reply.js';
+import { notice, type Reply } from '../reply/reply.js';
 import type { EscalationJob } from '../queue/jobs.js';
 import { Producer } from '../queue/producer.js';
 import type { RecordStore } from '../store/records.js';

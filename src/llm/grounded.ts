@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Reply } from '../chat/reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { extract } from '../triage/extract.js';
 import { citation } from '../triage/answer.js';

@@ -3,7 +3,7 @@ import { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisClient } from '../store/redis.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Reply } from '../chat/reply.js';
+import type { Reply } from '../reply/reply.js';
 import { bullPrefix, QUEUES } from './names.js';
 
 const Block = z.union([

@@ -1,5 +1,5 @@
 import type { ProblemCard } from '../knowledge/card.js';
-import type { Citation, Reply, ReplySection } from '../chat/reply.js';
+import type { Citation, Reply, ReplySection } from '../reply/reply.js';
 import type { Candidate } from './retrieve.js';
 import { redactText } from '../text/redact.js';
 

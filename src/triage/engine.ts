@@ -1,5 +1,5 @@
 import type { MedicConfig } from '../config.js';
-import type { Reply } from '../chat/reply.js';
+import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
 import { buildIndex, type BuildProgress, loadCards, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';

@@ -1,12 +1,13 @@
 import { createInterface } from 'node:readline';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Messenger, Outcome } from '../inbound.js';
+import type { Outcome } from '../inbound.js';
+import type { Messenger } from '../../progress.js';
 import { COMMANDS } from '../commands/index.js';
-import { type ActionId, attachmentBytes, type Reply } from '../reply.js';
-import { renderText } from '../render/text.js';
+import { type ActionId, attachmentBytes, type Reply } from '../../reply/reply.js';
+import { renderText } from '../../reply/text.js';
 import type { RequestOrigin } from '../router.js';
-import type { ChatServices } from '../services.js';
+import type { Services } from '../../app.js';
 
 interface Pending {
   answerId: string;
@@ -17,7 +18,7 @@ interface Pending {
  * The local front door: paste a multi-line error and end it with an empty line, read the
  * answer, and press its buttons by number. Needs no tokens.
  */
-export async function runConsole(svc: ChatServices, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stdout }): Promise<void> {
+export async function runConsole(svc: Services, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stdout }): Promise<void> {
   const out = (s: string) => io.output.write(s + '\n');
   const origin: RequestOrigin = { platform: 'console', user: { id: 'console', name: 'you', roles: [] }, channelId: 'console', threadId: null };
   let pending: Pending | null = null;

@@ -17,12 +17,13 @@ import {
   SlashCommandBuilder,
   type TextBasedChannel,
 } from 'discord.js';
-import type { ActionId, Reply } from '../reply.js';
+import type { ActionId, Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { ChatUser, InboundMessage, Messenger, Outcome } from '../inbound.js';
+import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import type { Messenger } from '../../progress.js';
 import { parseCustomId, renderDiscord } from '../render/discord.js';
 import type { RequestOrigin } from '../router.js';
-import type { ChatServices } from '../services.js';
+import type { Services } from '../../app.js';
 
 export interface DiscordOptions {
   token: string;
@@ -47,7 +48,7 @@ export class DiscordFrontDoor {
   readonly client: Client;
 
   constructor(
-    private readonly svc: ChatServices,
+    private readonly svc: Services,
     private readonly opts: DiscordOptions,
   ) {
     this.client = new Client({

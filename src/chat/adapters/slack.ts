@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
-import { type ActionId, attachmentBytes, type Reply } from '../reply.js';
+import { type ActionId, attachmentBytes, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { InboundMessage, Messenger, Outcome } from '../inbound.js';
+import type { InboundMessage, Outcome } from '../inbound.js';
+import type { Messenger } from '../../progress.js';
 import { renderSlack } from '../render/slack.js';
 import type { RequestOrigin } from '../router.js';
-import type { ChatServices } from '../services.js';
+import type { Services } from '../../app.js';
 
 const { App, HTTPReceiver, LogLevel } = bolt;
 
@@ -34,7 +35,7 @@ export class SlackFrontDoor {
   private readonly groupMembers = new Map<string, { at: number; users: Set<string> }>();
 
   constructor(
-    private readonly svc: ChatServices,
+    private readonly svc: Services,
     private readonly opts: SlackOptions,
   ) {
     const clientOptions = opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {};

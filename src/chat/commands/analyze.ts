@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { ChatCommand } from './command.js';
-import { notice } from '../reply.js';
-import type { ChatFile } from '../inbound.js';
+import { notice } from '../../reply/reply.js';
+import type { Upload } from '../../bundles/download.js';
 
 /** Analyzes an uploaded diagnostic bundle: progress in one edited message, then the report. */
 export const analyze: ChatCommand = {
@@ -10,7 +10,7 @@ export const analyze: ChatCommand = {
   options: [{ name: 'bundle', description: 'The bundle (.tar.gz, .tgz, .zip, .gz, .log)', type: 'attachment', required: true }],
   async run(ctx, args) {
     // The console is local: it names a path on this machine.
-    const local: ChatFile | null = ctx.platform === 'console' && args.bundle?.trim() ? { platform: 'console', name: basename(args.bundle.trim()), size: 0, url: args.bundle.trim() } : null;
+    const local: Upload | null = ctx.platform === 'console' && args.bundle?.trim() ? { platform: 'console', name: basename(args.bundle.trim()), size: 0, url: args.bundle.trim() } : null;
     const file = ctx.files[0] ?? local;
     if (!file) {
       const how = ctx.platform === 'slack' ? 'Upload the bundle in the channel and mention Medic in the same message.' : ctx.platform === 'console' ? 'Type /analyze PATH.' : 'Use /analyze with the bundle attached, or mention Medic in a message with the file.';

@@ -1,5 +1,5 @@
 import type { ChatCommand } from './command.js';
-import { notice } from '../reply.js';
+import { notice } from '../../reply/reply.js';
 
 /** Runs a registered node's checks. People name a node (and a check), never a URL or host. */
 export const check: ChatCommand = {

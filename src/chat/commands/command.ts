@@ -1,7 +1,9 @@
 import type { MedicConfig, Permission } from '../../config.js';
 import type { RecordStore } from '../../store/records.js';
 import type { CheckRunner } from '../../checks/runner.js';
-import type { ChatFile, ChatUser, InboundMessage, Messenger, Outcome } from '../inbound.js';
+import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import type { Messenger } from '../../progress.js';
+import type { Upload } from '../../bundles/download.js';
 import type { BundleRunner } from '../../bundles/runner.js';
 
 export interface CommandOption {
@@ -22,7 +24,7 @@ export interface CommandContext {
   checks: CheckRunner;
   bundles: BundleRunner;
   /** Files that came with the request. */
-  files: ChatFile[];
+  files: Upload[];
   /** Posts and edits messages where the request came from (progress); absent where that is impossible. */
   messenger: Messenger | null;
   /** Builds the health digest now and posts it here. */

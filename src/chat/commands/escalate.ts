@@ -1,5 +1,5 @@
 import type { ChatCommand } from './command.js';
-import { notice } from '../reply.js';
+import { notice } from '../../reply/reply.js';
 
 /** Opens a tracker issue for an error, or comments on the one that already tracks it. */
 export const escalate: ChatCommand = {

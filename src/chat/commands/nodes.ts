@@ -1,5 +1,5 @@
 import type { ChatCommand } from './command.js';
-import { notice } from '../reply.js';
+import { notice } from '../../reply/reply.js';
 import { nodeStatus } from '../../checks/run.js';
 
 export const nodes: ChatCommand = {

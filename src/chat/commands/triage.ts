@@ -1,5 +1,5 @@
 import type { ChatCommand } from './command.js';
-import { notice } from '../reply.js';
+import { notice } from '../../reply/reply.js';
 
 export const triage: ChatCommand = {
   name: 'triage',

@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageCreateOptions, StringSelectMenuBuilder } from 'discord.js';
-import { attachmentBytes, type Reply, type ReplyAction } from '../reply.js';
+import { attachmentBytes, type Reply, type ReplyAction } from '../../reply/reply.js';
 import { pack, replyBlocks } from './markdown.js';
 
 const LIMIT = 2000;

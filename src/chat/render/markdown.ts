@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../reply.js';
+import type { Reply, ReplyBlock } from '../../reply/reply.js';
 
 /** Options for the Markdown dialect of a platform. */
 export interface MarkdownStyle {

@@ -1,4 +1,4 @@
-import type { Reply } from '../reply.js';
+import type { Reply } from '../../reply/reply.js';
 import { pack, replyBlocks } from './markdown.js';
 
 /** Slack's own escaping: `&`, `<` and `>`; it also makes `<!channel>` and `<@U1>` plain text. */

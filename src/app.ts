@@ -1,23 +1,23 @@
-import type { RedisClient } from '../store/redis.js';
+import type { RedisClient } from './store/redis.js';
 import type { Logger } from 'pino';
-import type { MedicConfig } from '../config.js';
-import { createLogger } from '../log.js';
-import { FileRecordStore } from '../store/file-store.js';
-import type { RecordStore } from '../store/records.js';
-import { RedisRecordStore } from '../store/redis-store.js';
-import { resolveRedis } from '../store/redis.js';
-import { TriageEngine } from '../triage/engine.js';
-import { ChatMetrics } from './metrics.js';
-import { Router } from './router.js';
-import { CheckRunner } from '../checks/runner.js';
-import { BundleRunner } from '../bundles/runner.js';
-import { EscalationRunner } from '../escalate/runner.js';
-import { DigestRunner } from '../digest/runner.js';
-import { llmFor } from '../llm/client.js';
+import type { MedicConfig } from './config.js';
+import { createLogger } from './log.js';
+import { FileRecordStore } from './store/file-store.js';
+import type { RecordStore } from './store/records.js';
+import { RedisRecordStore } from './store/redis-store.js';
+import { resolveRedis } from './store/redis.js';
+import { TriageEngine } from './triage/engine.js';
+import { ChatMetrics } from './chat/metrics.js';
+import { Router } from './chat/router.js';
+import { CheckRunner } from './checks/runner.js';
+import { BundleRunner } from './bundles/runner.js';
+import { EscalationRunner } from './escalate/runner.js';
+import { DigestRunner } from './digest/runner.js';
+import { llmFor } from './llm/client.js';
 import { join } from 'node:path';
 
 /** Everything a front door needs, opened once per process. */
-export interface ChatServices {
+export interface Services {
   cfg: MedicConfig;
   engine: TriageEngine;
   store: RecordStore;
@@ -40,7 +40,7 @@ export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
   return storeFor(cfg, await resolveRedis(cfg.redisUrl, cfg.redisTopology));
 }
 
-export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<ChatServices> {
+export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<Services> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);

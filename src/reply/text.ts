@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../reply.js';
+import type { Reply, ReplyBlock } from './reply.js';
 
 function block(b: ReplyBlock): string[] {
   if (b.type === 'text') return [b.text];

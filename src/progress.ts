@@ -1,3 +1,18 @@
+import type { Reply } from './reply/reply.js';
+
+/**
+ * How long work shows progress: a bundle analysis, a streamed answer. The core posts and edits
+ * through a Messenger; each front door implements one.
+ */
+export interface Messenger {
+  /** Where it posts: results that arrive later go there too. */
+  readonly target: { channelId: string; threadId: string | null };
+  /** Posts a message in the request's channel or thread; returns its id (null if it cannot be edited). */
+  post(reply: Reply): Promise<string | null>;
+  /** Replaces a message; with an answer id, its buttons work. */
+  edit(messageId: string, reply: Reply, answerId?: string): Promise<void>;
+}
+
 /** Chat platforms rate-limit edits: progress and streamed answers go through this. */
 /** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
 export class Throttle<T> {
