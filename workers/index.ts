@@ -12,18 +12,13 @@ import { digestProcessor } from './digest.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { llmFor } from '../src/llm/client.js';
 import { NodeSlots } from '../src/queue/node-slots.js';
+import type { StartWorkers } from '../src/queue/worker-pool.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
 
 export { WORKER_QUEUES } from '../src/queue/names.js';
 
-export interface Workers {
-  workers: Worker[];
-  /** Graceful: current jobs finish, then the workers stop. */
-  close(): Promise<void>;
-}
-
-export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; log: Logger; queues: QueueName[] }): Workers {
+export const startWorkers: StartWorkers = (deps) => {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
   // The guides, for jobs that run a card's suggested checks (parsing all five takes milliseconds).
   const cards = new Map(readGuides(deps.cfg.knowledgeDir).flatMap((g) => parseGuide(g.guide, g.text)).map((c) => [c.id, c]));
@@ -67,4 +62,4 @@ export function startWorkers(deps: { cfg: MedicConfig; redis: RedisClient; store
       await outbox.close();
     },
   };
-}
+};

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { loadConfig, type MedicConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import { openEngine } from './progress-bars.js';
 import {
   type ConfidenceModel,
   FEATURES,
@@ -117,7 +118,7 @@ function summary(scope: Array<{ p: number; ex: Example }>, answerAbove: number):
   return `answered ${answered.length}/${scope.length} (${rightAnswered} right at rank 1); "none" abstained ${noneAbstained}/${none.length}; answerable withheld ${withheld}/${answerable}`;
 }
 
-export function registerFit(program: Command, open: (cfg: MedicConfig) => Promise<TriageEngine>): void {
+export function register(program: Command): void {
   program
     .command('fit')
     .description("fit the triage confidence model on labelled pastes, with cross-validation (--check: report the shipped model's reliability instead)")
@@ -132,7 +133,7 @@ export function registerFit(program: Command, open: (cfg: MedicConfig) => Promis
     .action(async (o: { cases: string[]; out: string; folds: number; check?: boolean }) => {
       for (const f of o.cases) readCases(f);
       const cfg = loadConfig();
-      const engine = await open(cfg);
+      const engine = await openEngine(cfg);
       const data = await examples(engine, o.cases);
       // A paste with no candidate at all always abstains: there is nothing to fit.
       const usable = data.filter((e) => e.features);

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { UsageError } from './input.js';
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('run a registered node\'s checks now and print a pass/warn/fail table (exit 1 when any fails)')
+    .argument('[node]', 'a node name from medic.yaml')
+    .option('--check <name>', 'only this check')
+    .option('--all', 'every node')
+    .option('--json', 'print the results as JSON')
+    .option('--queue', 'run through the checks queue and a medic worker, and wait (needs Redis)')
+    .action(async (name: string | undefined, o: { check?: string; all?: boolean; json?: boolean; queue?: boolean }) => {
+      const [{ checksOf, renderTable, runNode }, { resolveRedis }, { Producer }, { closeOwnConnections }, { openStore }] = await Promise.all([
+        import('../checks/run.js'),
+        import('../store/redis.js'),
+        import('../queue/producer.js'),
+        import('../queue/outbox.js'),
+        import('../app.js'),
+      ]);
+      const cfg = loadConfig();
+      if (cfg.nodes.length === 0) throw new UsageError(`no nodes in ${cfg.configFile ?? 'medic.yaml (none found)'}; declare them under "nodes:" (see medic.example.yaml)`);
+      const nodes = o.all ? cfg.nodes : cfg.nodes.filter((n) => n.name === name);
+      if (!o.all && !name) throw new UsageError('name a node, or use --all');
+      if (nodes.length === 0) throw new UsageError(`no node "${name}"; known: ${cfg.nodes.map((n) => n.name).join(', ')}`);
+      const results = [];
+      const redis = o.queue ? await resolveRedis(cfg.redisUrl, cfg.redisTopology) : null;
+      if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
+      const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
+      try {
+        for (const node of nodes) {
+          const specs = checksOf(node, cfg.systems).filter((c) => !o.check || c.name === o.check);
+          if (o.check && specs.length === 0) throw new UsageError(`node ${node.name} has no check "${o.check}"`);
+          if (producer) results.push(...(await producer.runChecks({ node: node.name, ...(o.check ? { checks: [o.check] } : {}) })));
+          else results.push(...(await runNode(node, specs, cfg.queues.checks.perNode)));
+        }
+      } finally {
+        await producer?.close();
+        await closeOwnConnections();
+        redis?.disconnect();
+      }
+      if (!o.queue) {
+        const store = await openStore(cfg);
+        await store.addCheckResults(results);
+        await store.close();
+      }
+      process.stdout.write(o.json ? JSON.stringify(results, null, 2) + '\n' : renderTable(results) + '\n');
+      if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+    });
+}

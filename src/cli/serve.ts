@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+
+/** The bot's front doors and HTTP endpoints, until SIGTERM or SIGINT. */
+export async function serveUntilStopped(): Promise<void> {
+  const [{ openServices }, { serve }, { closeOwnConnections }] = await Promise.all([import('../app.js'), import('../chat/serve.js'), import('../queue/outbox.js')]);
+  const cfg = loadConfig();
+  const svc = await openServices(cfg, { defaultMetrics: true });
+  process.stderr.write(svc.mode + '\n');
+  // Listen for SIGTERM before saying we are up, so a stop right after start is graceful.
+  let stopNow: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stopNow = resolve));
+  process.once('SIGTERM', () => stopNow());
+  process.once('SIGINT', () => stopNow());
+  const s = await serve(svc);
+  const doors = [s.discord ? 'Discord connected' : '', s.slack ? `Slack connected (${cfg.slack?.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'})` : ''].filter(Boolean);
+  process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
+  await stopped;
+  process.stderr.write('medic: shutting down\n');
+  await s.stop();
+  await svc.close();
+  await closeOwnConnections();
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
+    .action(() => serveUntilStopped());
+}
