@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { IndexError } from './knowledge/index-store.js';
@@ -27,7 +29,16 @@ export function program(deps: CliDeps): Command {
   const cmd = new Command('medic')
     .description('Medic: troubleshooting answers from the Lloom, StarCoder, Hourglass, LLMSpell and Hybridgrid guides')
     .showHelpAfterError('(run "medic --help" for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .option('-c, --config <file>', 'the medic.yaml to read (wins over MEDIC_CONFIG and ./medic.yaml)')
+    // Every verb reads its configuration through loadConfig, which honours MEDIC_CONFIG.
+    .hook('preAction', (root) => {
+      const file = root.opts<{ config?: string }>().config;
+      if (file) {
+        if (!existsSync(file)) throw new UsageError(`--config ${file}: no such file`);
+        process.env.MEDIC_CONFIG = resolve(file);
+      }
+    });
 
   for (const verb of [triage, analyze, digest, escalate, buildIndex, cards, check]) verb.register(cmd);
   worker.register(cmd, deps.workers);
@@ -36,6 +47,11 @@ export function program(deps: CliDeps): Command {
 }
 
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  // A reader that stops early (`medic cards | head`) ends the command quietly, as with git log.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await program(deps).parseAsync(argv);
     // A verb may set its own exit code (medic check: 1 when a check fails).

@@ -10,6 +10,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description('analyze a diagnostic bundle (.tar.gz, .tgz, .tar, .zip, .gz, a log, or a folder): ranked findings with evidence and fixes')
+    .addHelpText('after', '\nExamples:\n  $ medic analyze lloom-diagnostics.tar.gz --report report.md')
     .argument('<path>', 'the bundle')
     .option('--json', 'print the full report as JSON')
     .option('--report <file>', 'also write the report as Markdown to this file')

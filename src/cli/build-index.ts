@@ -8,6 +8,7 @@ export function register(program: Command): void {
   program
     .command('index')
     .description('build or refresh the search index from knowledge/ (only changed guides are re-embedded)')
+    .addHelpText('after', '\nExamples:\n  $ medic index --force')
     .option('--force', 'rebuild every guide')
     .option('--json', 'print the result as JSON')
     .action(async (o: { force?: boolean; json?: boolean }) => {

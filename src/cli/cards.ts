@@ -9,6 +9,7 @@ export function register(program: Command): void {
   program
     .command('cards')
     .description('list the problem cards parsed from the guides (to check a new guide parses)')
+    .addHelpText('after', '\nExamples:\n  $ medic cards --guide lloom --checks')
     .option('-g, --guide <id>', 'only this guide')
     .option('--json', 'print full cards as JSON')
     .option('--checks', 'with each card, the checks its diagnosis commands suggest')

@@ -6,6 +6,7 @@ export function register(program: Command): void {
   program
     .command('check')
     .description('run a registered node\'s checks now and print a pass/warn/fail table (exit 1 when any fails)')
+    .addHelpText('after', '\nExamples:\n  $ medic check lloom-exec-1 --check health\n  $ medic check --all --json')
     .argument('[node]', 'a node name from medic.yaml')
     .option('--check <name>', 'only this check')
     .option('--all', 'every node')

@@ -18,5 +18,6 @@ export function register(program: Command): void {
   program
     .command('console')
     .description('the local front door: paste errors, read answers, press buttons by number (no tokens needed)')
+    .addHelpText('after', '\nExamples:\n  $ medic console')
     .action(() => openConsole());
 }

@@ -8,6 +8,7 @@ export function register(program: Command): void {
   program
     .command('digest')
     .description('run every registered node\'s checks and print the health digest (what changed, failing checks, the day\'s pastes)')
+    .addHelpText('after', '\nExamples:\n  $ medic digest --png timeline.png')
     .option('--json', 'print the digest data as JSON')
     .option('--png <file>', 'write the 24-hour check timeline chart as a PNG')
     .option('--post', 'also post it to the digest channels through the outbox (needs Redis and a running medic serve)')

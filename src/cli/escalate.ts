@@ -7,6 +7,7 @@ export function register(program: Command): void {
   program
     .command('escalate')
     .description('open a tracker issue for an error, or comment on the one that already tracks its fingerprint')
+    .addHelpText('after', '\nExamples:\n  $ medic escalate --file error.log --node lloom-exec-1')
     .option('-f, --file <path>', 'the paste (otherwise standard input)')
     .option('--thread <id>', 'the chat thread it came from (keys the job: retries never double it)')
     .option('--node <name>', 'the registered node it happened on')

@@ -122,6 +122,7 @@ export function register(program: Command): void {
   program
     .command('fit')
     .description("fit the triage confidence model on labelled pastes, with cross-validation (--check: report the shipped model's reliability instead)")
+    .addHelpText('after', '\nExamples:\n  $ medic fit --cases my-pastes.jsonl --out model.json\n  $ medic fit --check --cases my-pastes.jsonl')
     .requiredOption('--cases <files...>', 'labelled pastes, JSON Lines: {"id","paste","target_guide","expected_problem","acceptable"}')
     .option('--out <file>', 'where to write the fitted model', 'src/triage/confidence-model.json')
     .option('--folds <n>', 'cross-validation folds', (v) => {

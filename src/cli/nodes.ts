@@ -5,6 +5,7 @@ export function register(program: Command): void {
   program
     .command('nodes')
     .description('list registered nodes, their checks and their last status')
+    .addHelpText('after', '\nExamples:\n  $ medic nodes --config ./medic.yaml')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
       const [{ checksOf, nodeStatus }, { openStore }] = await Promise.all([import('../checks/run.js'), import('../app.js')]);

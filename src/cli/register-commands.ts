@@ -6,6 +6,7 @@ export function register(program: Command): void {
   program
     .command('register-commands')
     .description('register the Discord slash commands and the "Triage with Medic" message action')
+    .addHelpText('after', '\nExamples:\n  $ DISCORD_TOKEN=... medic register-commands --application 123456789012345678 --guild 234567890123456789')
     .requiredOption('--application <id>', 'the Discord application id')
     .option('--guild <id>', 'register in one server only (shows at once); otherwise globally')
     .action(async (o: { application: string; guild?: string }) => {

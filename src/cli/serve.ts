@@ -26,5 +26,6 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
+    .addHelpText('after', '\nExamples:\n  $ DISCORD_TOKEN=... medic serve')
     .action(() => serveUntilStopped());
 }

@@ -31,6 +31,7 @@ export function register(program: Command): void {
   program
     .command('triage')
     .description('match a pasted error to the guide section that fixes it, or abstain')
+    .addHelpText('after', '\nExamples:\n  $ medic triage "Error: Address already in use (os error 98)"\n  $ kubectl logs deploy/executor | medic triage --system hourglass --json --explain')
     .argument('[text...]', 'the error text (otherwise --file or standard input)')
     .option('-f, --file <path>', 'read the paste from a file')
     .option('--json', 'print one JSON object: fingerprint, system, abstain, confidence, matches, reply')

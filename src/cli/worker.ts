@@ -9,6 +9,7 @@ export function register(program: Command, workers: () => Promise<StartWorkers>)
   program
     .command('worker')
     .description('run the job processors (BullMQ) for the given queues; needs Redis')
+    .addHelpText('after', '\nExamples:\n  $ REDIS_URL=redis://127.0.0.1:6379 medic worker --queues checks,bundles')
     .option('--queues <names>', 'comma-separated queues', WORKER_QUEUES.join(','))
     .action(async (o: { queues: string }) => {
       const [{ resolveRedis }, { RedisRecordStore }, { createLogger }, startWorkers, { closeOwnConnections }] = await Promise.all([
