@@ -5,6 +5,7 @@ import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { createServer as createHttpsServer } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { TestCA } from './fixtures/certs.js';
 import { medic, tempDir } from './helpers.js';
@@ -68,6 +69,11 @@ describe('medic check against real loopback targets', () => {
       servers.push(s);
       tlsPorts[name] = await listen(s);
     }
+    for (const [name, pem] of [['httpsValid', certs.valid], ['httpsWrongName', certs.wrongName]] as const) {
+      const s = createHttpsServer({ cert: pem.cert, key: pem.key }, (_req, res) => res.writeHead(200).end('ok'));
+      servers.push(s);
+      tlsPorts[name] = await listen(s);
+    }
     writeFileSync(join(dir, 'ca.pem'), ca.pem);
     const yaml = `
 nodes:
@@ -93,6 +99,14 @@ nodes:
       - { name: tls-expired, kind: tls, port: ${tlsPorts.expired}, ca: "${join(dir, 'ca.pem')}" }
       - { name: tls-wrong-name, kind: tls, port: ${tlsPorts.wrongName}, ca: "${join(dir, 'ca.pem')}" }
       - { name: tls-untrusted, kind: tls, port: ${tlsPorts.valid} }
+      - { name: tls-expiry-only-wrong-name, kind: tls, port: ${tlsPorts.wrongName}, ca: "${join(dir, 'ca.pem')}", conditions: ["[CERTIFICATE_EXPIRATION] > 72h"] }
+      - { name: tls-expiry-only-untrusted, kind: tls, port: ${tlsPorts.valid}, conditions: ["[CERTIFICATE_EXPIRATION] > 72h"] }
+      - { name: tls-expiry-only-expired, kind: tls, port: ${tlsPorts.expired}, ca: "${join(dir, 'ca.pem')}", conditions: ["[CERTIFICATE_EXPIRATION] > -720h"] }
+      - { name: tls-insecure, kind: tls, port: ${tlsPorts.wrongName}, insecure: true, conditions: ["[CERTIFICATE_EXPIRATION] > 72h"] }
+      - { name: https-valid, kind: http, url: "https://{host}:${tlsPorts.httpsValid}/", ca: "${join(dir, 'ca.pem')}", conditions: ["[STATUS] == 200"] }
+      - { name: https-wrong-name, kind: http, url: "https://{host}:${tlsPorts.httpsWrongName}/", ca: "${join(dir, 'ca.pem')}", conditions: ["[STATUS] == 200"] }
+      - { name: https-untrusted, kind: http, url: "https://{host}:${tlsPorts.httpsValid}/", conditions: ["[STATUS] == 200"] }
+      - { name: https-insecure, kind: http, url: "https://{host}:${tlsPorts.httpsWrongName}/", insecure: true, conditions: ["[STATUS] == 200"] }
 `;
     writeFileSync(join(dir, 'medic.yaml'), yaml);
   });
@@ -126,6 +140,14 @@ nodes:
       'tls-expired': 'fail',
       'tls-wrong-name': 'fail',
       'tls-untrusted': 'fail',
+      'tls-expiry-only-wrong-name': 'fail',
+      'tls-expiry-only-untrusted': 'fail',
+      'tls-expiry-only-expired': 'fail',
+      'tls-insecure': 'pass',
+      'https-valid': 'pass',
+      'https-wrong-name': 'fail',
+      'https-untrusted': 'fail',
+      'https-insecure': 'pass',
     };
     assert.deepEqual(Object.fromEntries(results.map((x) => [x.check, x.status])), expect);
     assert.match(by.broken!.message, /\[STATUS\] == 200 \(got 500\)/);
@@ -137,6 +159,12 @@ nodes:
     assert.match(by['tls-expired']!.message, /CHAIN_VALID\] == true \(got false\).*CERTIFICATE_EXPIRATION\] > 0/);
     assert.match(by['tls-wrong-name']!.message, /HOSTNAME_MATCH\] == true \(got false\)/);
     assert.match(by['tls-untrusted']!.message, /CHAIN_VALID\] == true \(got false\)/);
+    // A condition of the user's adds to the chain and hostname checks; only insecure: true drops them.
+    assert.match(by['tls-expiry-only-wrong-name']!.message, /HOSTNAME_MATCH\] == true \(got false\)/);
+    assert.match(by['tls-expiry-only-untrusted']!.message, /CHAIN_VALID\] == true \(got false\)/);
+    assert.match(by['tls-expiry-only-expired']!.message, /CHAIN_VALID\] == true \(got false\)/);
+    assert.match(by['https-wrong-name']!.message, /ERR_TLS_CERT_ALTNAME_INVALID/);
+    assert.match(by['https-untrusted']!.message, /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/);
   });
 
   it('prints a table, and exits 0 when every selected check passes', async () => {

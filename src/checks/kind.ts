@@ -14,6 +14,8 @@ export interface CheckKind {
   readonly kind: CheckSpec['kind'];
   /** Conditions applied when the check lists none. */
   readonly defaults: string[];
+  /** Conditions applied whatever the check lists: what a user's conditions add to, never remove. */
+  always?(spec: CheckSpec): string[];
   measure(ctx: CheckContext): Promise<Facts>;
 }
 

@@ -30,7 +30,7 @@ export async function runCheck(node: NodeSpec, spec: CheckSpec): Promise<CheckRe
   });
   const kind = KINDS.get(spec.kind);
   if (!kind) return finish('fail', `the ${spec.kind} check kind is not available in this version of Medic`);
-  const conditions = (spec.conditions.length ? spec.conditions : kind.defaults).map(parseCondition);
+  const conditions = [...new Set([...(kind.always?.(spec) ?? []), ...(spec.conditions.length ? spec.conditions : kind.defaults)])].map(parseCondition);
   const signal = AbortSignal.timeout(spec.timeoutMs);
   let facts;
   try {

@@ -13,8 +13,10 @@ export const CheckSpecSchema = z
     port: z.number().int().min(1).max(65535).optional(),
     command: z.enum(['disk', 'memory', 'gpu', 'service', 'journal', 'containers']).optional(),
     unit: z.string().regex(/^[\w@.-]+$/, 'a systemd unit name').optional(),
-    /** A PEM file of the CA that signs a private TLS endpoint. */
+    /** A PEM file of the CA that signs a private TLS endpoint (tls checks, and http checks of https URLs). */
     ca: z.string().optional(),
+    /** Accept any certificate (Gatus' word): without it, an invalid chain or a wrong hostname always fails. */
+    insecure: z.boolean().default(false),
     lines: z.number().int().min(1).max(500).optional(),
     conditions: z.array(z.string()).default([]),
     timeoutMs: z.number().int().min(100).max(60_000).default(5000),

@@ -1,7 +1,7 @@
 import type { Facts } from '../condition.js';
 import type { CheckKind } from '../kind.js';
 import { nodeUrl } from '../kind.js';
-import { fetchOnNode } from './http.js';
+import { fetchOnNode, trustOf } from './http.js';
 
 interface Sample {
   name: string;
@@ -40,7 +40,7 @@ export const metrics: CheckKind = {
   kind: 'metrics',
   defaults: ['[STATUS] == 200'],
   async measure(ctx) {
-    const r = await fetchOnNode(nodeUrl(ctx), ctx.signal);
+    const r = await fetchOnNode(nodeUrl(ctx), ctx.signal, trustOf(ctx.spec));
     const samples = parsePrometheus(r.body);
     const facts: Facts = { CONNECTED: true, STATUS: r.status, RESPONSE_TIME: Math.round(r.ms), SAMPLES: samples.length };
     for (const c of ctx.conditions) {

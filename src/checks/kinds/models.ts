@@ -1,6 +1,6 @@
 import type { CheckKind } from '../kind.js';
 import { nodeUrl } from '../kind.js';
-import { fetchOnNode } from './http.js';
+import { fetchOnNode, trustOf } from './http.js';
 
 /** An OpenAI-compatible backend (LM Studio, Ollama, vLLM) lists its models at /v1/models. */
 export const models: CheckKind = {
@@ -9,7 +9,7 @@ export const models: CheckKind = {
   async measure(ctx) {
     const base = nodeUrl(ctx);
     const url = base.pathname.endsWith('/models') ? base : new URL(base.pathname.replace(/\/?$/, '/models'), base);
-    const r = await fetchOnNode(url, ctx.signal);
+    const r = await fetchOnNode(url, ctx.signal, trustOf(ctx.spec));
     let ids: string[] = [];
     try {
       const body = JSON.parse(r.body) as { data?: Array<{ id?: unknown }> };

@@ -6,6 +6,8 @@ import type { CheckKind } from '../kind.js';
 export const tls: CheckKind = {
   kind: 'tls',
   defaults: ['[CONNECTED] == true', '[CHAIN_VALID] == true', '[HOSTNAME_MATCH] == true', '[CERTIFICATE_EXPIRATION] > 0'],
+  // An expiry condition alone must not pass a certificate for another host or from an unknown CA.
+  always: (spec) => (spec.insecure ? ['[CONNECTED] == true'] : ['[CONNECTED] == true', '[CHAIN_VALID] == true', '[HOSTNAME_MATCH] == true']),
   measure(ctx) {
     const host = ctx.spec.host ?? ctx.node.host;
     const servername = /^[\d.:]+$/.test(host) ? undefined : host;
