@@ -35,9 +35,20 @@ function storeFor(cfg: MedicConfig, redis: RedisClient | null): RecordStore {
   return redis ? new RedisRecordStore(redis, cfg.redisPrefix) : new FileRecordStore(join(cfg.dataDir, 'records.json'));
 }
 
-/** The record store alone (for CLI verbs): Redis when it answers, the file otherwise. */
-export async function openStore(cfg: MedicConfig): Promise<RecordStore> {
-  return storeFor(cfg, await resolveRedis(cfg.redisUrl, cfg.redisTopology));
+/** Where records live, for a line on stderr. */
+export function recordsWhere(cfg: MedicConfig, redis: RedisClient | null): string {
+  if (!redis) return `${join(cfg.dataDir, 'records.json')}${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' (no Redis found)'}`;
+  return `Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`}`;
+}
+
+/**
+ * The record store alone (for CLI verbs): Redis when it answers, the file otherwise. It says
+ * which on stderr, after `what` ("feedback from", "last status from").
+ */
+export async function openStore(cfg: MedicConfig, what: string): Promise<RecordStore> {
+  const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
+  process.stderr.write(`medic: ${what} ${recordsWhere(cfg, redis)}\n`);
+  return storeFor(cfg, redis);
 }
 
 export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<Services> {
@@ -47,7 +58,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const store = storeFor(cfg, redis);
   const model = cfg.llm ? `; answers written by ${cfg.llm.model}${cfg.llm.baseURL ? ` at ${cfg.llm.baseURL}` : ''} from the guides` : '';
   const mode = redis
-    ? `medic: using Redis ${cfg.redisTopology ? ('cluster' in cfg.redisTopology ? 'Cluster' : `via Sentinel (${cfg.redisTopology.name})`) : `at ${cfg.redisUrl ? 'REDIS_URL' : '127.0.0.1:6379'}`} ${opts.inlineJobs ? 'for records; jobs run here' : 'for records and jobs'}`
+    ? `medic: using ${recordsWhere(cfg, redis)} ${opts.inlineJobs ? 'for records; jobs run here' : 'for records and jobs'}`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const modeLine = mode + model;
   const engine = await TriageEngine.open(cfg, { onNotice: notice });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, tempDir } from './helpers.js';
+import { medic, ROOT, tempDir } from './helpers.js';
 
 /** Runs `npm start` with no tokens and no Redis, as a new user would, and talks to it. */
 function startConsole(dataDir: string) {
@@ -68,6 +68,15 @@ describe('the console front door (npm start)', () => {
     await again.until(/^Peers disconnect frequently \(lloom\)$/m);
     again.child.stdin.end();
     assert.equal(await again.exit, 0);
+
+    // medic triage reads the same feedback, and says where from; --jsonl stays the guides alone.
+    const paste = '2025-10-01T00:00:00Z ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\n2025-10-01T00:00:30Z WARN  lloom_core::network: No peers connected after 30 seconds';
+    const cli = await medic(['triage', '--json'], { env: { REDIS_URL: 'off', MEDIC_DATA_DIR: dataDir }, input: paste });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(JSON.parse(cli.stdout).matches[0].id, 'lloom#problem-peers-disconnect-frequently');
+    assert.match(cli.stderr, /medic: feedback from .*records\.json \(REDIS_URL=off\)/);
+    const batch = await medic(['triage', '--jsonl'], { env: { REDIS_URL: 'off', MEDIC_DATA_DIR: dataDir }, input: JSON.stringify({ id: 'a', paste }) + '\n' });
+    assert.equal(JSON.parse(batch.stdout).matches[0].id, 'lloom#problem-cannot-connect-to-bootstrap-peers');
   });
 
   it('"None of these" makes the same error abstain, saying so, until someone picks a section', async () => {

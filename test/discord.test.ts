@@ -100,10 +100,12 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const opener = await pasteAndAnswer('Error from server (Forbidden): performers.hourglass.eigenlayer.xyz is forbidden: User "system:serviceaccount:avs:executor" cannot create resource "performers"');
     assert.match(opener.body.content, /\(hourglass\)\*\*/);
     const followUp = 'still failing after that: permission denied';
+    // Each answer is awaited in its own thread: a thread started from a message has the message's id.
     const answerIn = async (channel: string): Promise<Posted> => {
       const mark = fake.calls.length;
-      fake.sendMessage({ channel, content: `<@${fake.bot.id}> ${followUp}`, mentionBot: true, userId: '5151' });
-      const post = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
+      const id = fake.sendMessage({ channel, content: `<@${fake.bot.id}> ${followUp}`, mentionBot: true, userId: '5151' });
+      const where = channel === opener.threadId ? opener.threadId : id;
+      const post = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${where}/messages`);
       return post.body as Posted;
     };
     // Alone, the words name no system, and another guide's section comes first.

@@ -154,10 +154,23 @@ describe('escalation through the escalations queue (real Redis)', () => {
     gh.failNextCreate = true;
     const r = await medic(['escalate', '--file', pasteFile, '--thread', 'R1', '--json'], { env });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /medic: escalating through the escalations queue and a worker/);
     const out = JSON.parse(r.stdout) as { action: string; number: number };
     assert.equal(out.action, 'created');
     assert.equal(gh.issues.length, 1, `issues: ${gh.issues.map((i) => i.number).join(', ')}`);
     assert.equal(gh.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/issues')).length, 1, 'the retry looked before it created');
     assert.equal(gh.issues[0]!.comments.length, 0, 'the retry did not comment on its own issue');
+  });
+
+  it('with Redis but no worker consuming escalations, escalates here and says so; --queue fails at once', async () => {
+    const lonely = { ...env, MEDIC_REDIS_PREFIX: `${redis.prefix}noworker:` };
+    const queued = await medic(['escalate', '--file', pasteFile, '--thread', 'N1', '--queue'], { env: lonely });
+    assert.equal(queued.code, 2);
+    assert.match(queued.stderr, /no worker is consuming escalations; start `medic worker`/);
+    const here = await medic(['escalate', '--file', pasteFile, '--thread', 'N2', '--json'], { env: lonely });
+    assert.equal(here.code, 0, here.stderr);
+    assert.match(here.stderr, /medic: escalating here \(no worker is consuming escalations\)/);
+    assert.match(here.stderr, /medic: records in Redis at REDIS_URL/);
+    assert.match(JSON.parse(here.stdout).action, /^(created|commented)$/);
   });
 });

@@ -86,6 +86,12 @@ ${Array.from({ length: 6 }, (_, i) => `      - { name: b${i}, kind: http, url: "
     await w.stop();
   });
 
+  it('medic check --queue says so at once when no worker is consuming the checks queue', async () => {
+    const r = await medic(['check', 'lab', '--queue'], { env: { ...env, MEDIC_REDIS_PREFIX: `${redis.prefix}idle:` } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no worker is consuming checks; start `medic worker`, or run without --queue/);
+  });
+
   it('runs at most perNode checks at once against one node, across jobs and workers', async () => {
     const a = await worker();
     const b = await worker();

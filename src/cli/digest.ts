@@ -16,7 +16,7 @@ export function register(program: Command): void {
       const cfg = loadConfig();
       const [{ openStore }, { buildDigest, digestDeps, digestTargets, runAllChecks }] = await Promise.all([import('../app.js'), import('../digest/runner.js')]);
       const engine = await openEngine(cfg);
-      const store = await openStore(cfg);
+      const store = await openStore(cfg, 'pastes, checks and threads from');
       let built;
       try {
         const { llmFor } = await import('../llm/client.js');

@@ -12,7 +12,8 @@ export function register(program: Command): void {
     .option('--thread <id>', 'the chat thread it came from (keys the job: retries never double it)')
     .option('--node <name>', 'the registered node it happened on')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { file?: string; thread?: string; node?: string; json?: boolean }) => {
+    .option('--queue', 'only through the escalations queue and a running medic worker (fails at once when none is consuming it)')
+    .action(async (o: { file?: string; thread?: string; node?: string; json?: boolean; queue?: boolean }) => {
       const cfg = loadConfig();
       const paste = await readPaste(o.file, 'nothing to escalate: give --file F, or pipe the paste in');
       if (o.node && !cfg.nodes.some((n) => n.name === o.node)) throw new UsageError(`no node "${o.node}"; known: ${cfg.nodes.map((n) => n.name).join(', ') || 'none'}`);
@@ -37,28 +38,32 @@ export function register(program: Command): void {
         thread: o.thread ? { platform: 'cli', channelId: 'cli', threadId: o.thread, link: null } : null,
         replyTo: null,
       };
-      const { resolveRedis } = await import('../store/redis.js');
+      const [{ resolveRedis }, { Producer }, { closeOwnConnections }] = await Promise.all([import('../store/redis.js'), import('../queue/producer.js'), import('../queue/outbox.js')]);
       const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
+      if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
+      const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
       let result;
-      if (redis) {
-        // Through the escalations queue and a worker, as chat does.
-        const [{ Producer }, { closeOwnConnections }] = await Promise.all([import('../queue/producer.js'), import('../queue/outbox.js')]);
-        const producer = new Producer(redis, cfg.redisPrefix);
-        try {
+      try {
+        // Through the escalations queue and a worker, as chat does, when a worker is there to take it.
+        const queued = producer !== null && (await producer.consumers('escalations')) > 0;
+        if (o.queue && !queued) throw new UsageError('no worker is consuming escalations; start `medic worker`, or run without --queue');
+        if (queued) {
+          process.stderr.write('medic: escalating through the escalations queue and a worker\n');
           result = (await producer.runEscalation(job)) as Awaited<ReturnType<typeof escalate>>;
-        } finally {
-          await producer.close();
-          await closeOwnConnections();
-          redis.disconnect();
+        } else {
+          process.stderr.write(`medic: escalating here${redis ? ' (no worker is consuming escalations)' : ''}\n`);
+          const store = await openStore(cfg, 'records in');
+          try {
+            const { llmFor } = await import('../llm/client.js');
+            result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation, llmFor(cfg));
+          } finally {
+            await store.close();
+          }
         }
-      } else {
-        const store = await openStore(cfg);
-        try {
-          const { llmFor } = await import('../llm/client.js');
-          result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation, llmFor(cfg));
-        } finally {
-          await store.close();
-        }
+      } finally {
+        await producer?.close();
+        await closeOwnConnections();
+        redis?.disconnect();
       }
       process.stdout.write(o.json ? JSON.stringify({ ...result, fingerprint: r.fingerprint }, null, 2) + '\n' : `${escalationSummary(result)}\nfingerprint ${r.fingerprint}\n`);
     });

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const [{ checksOf, nodeStatus }, { openStore }] = await Promise.all([import('../checks/run.js'), import('../app.js')]);
       const cfg = loadConfig();
-      const store = await openStore(cfg);
+      const store = await openStore(cfg, 'last status from');
       const rows = [];
       for (const n of cfg.nodes) {
         const last = await store.checkHistory(n.name, 1);

@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .argument('[text...]', 'the error text (otherwise --file or standard input)')
     .option('-f, --file <path>', 'read the paste from a file')
     .option('--json', 'print one JSON object: fingerprint, system, abstain, confidence, matches, reply')
-    .option('--jsonl', 'batch mode: read {"id","paste"} lines on stdin, write one result line each')
+    .option('--jsonl', 'batch mode: read {"id","paste"} lines on stdin, write one result line each (the guides alone: no feedback, so results are reproducible)')
     .option('--top <n>', 'how many matches to return', positiveInt, 3)
     .option('--explain', 'with --json: why it answered or abstained (coverage, section kinds, system evidence, confidence)')
     .option('--system <name>', 'the system the paste comes from (a guide name), when the paste does not say')
@@ -52,7 +52,15 @@ export function register(program: Command): void {
       }
       const paste = words.length ? checkPaste(words.join(' ')) : await readPaste(o.file, 'nothing to triage: give the text, --file F, or pipe it in');
       const engine = await openEngine(cfg);
-      const r: TriageResult & { explain?: unknown } = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain), context: contextFor(engine) });
+      // What people said in chat about this error (Fixed it, a pick, None of these) counts here too.
+      const { openStore } = await import('../app.js');
+      const store = await openStore(cfg, 'feedback from');
+      let r: TriageResult & { explain?: unknown };
+      try {
+        r = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain), context: contextFor(engine), feedbackFor: (fp) => store.getFeedback(fp) });
+      } finally {
+        await store.close();
+      }
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         process.stdout.write(renderText(r.reply) + '\n');

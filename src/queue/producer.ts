@@ -59,6 +59,13 @@ export class Producer {
     return (await added.waitUntilFinished(this.events, timeoutMs)) as CheckResult[];
   }
 
+  /** How many workers are consuming a queue now (BullMQ lists them): 0 means a job would wait. */
+  async consumers(queue: 'checks' | 'escalations'): Promise<number> {
+    if (queue === 'checks') return this.checks.getWorkersCount();
+    this.escalations ??= new Queue(QUEUES.escalations, { connection: ownConnection(this.redis), prefix: bullPrefix(this.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    return this.escalations.getWorkersCount();
+  }
+
   async close(): Promise<void> {
     await this.events?.close();
     await this.checks.close();
