@@ -124,6 +124,53 @@ describe('LLM-assisted answers (real openai client, fake OpenAI-compatible serve
     }
   });
 
+  it('medic triage uses the model where one is configured, falls back on a bad citation, and --no-llm skips it', async () => {
+    const triage = async (args: string[], input: string) => {
+      const r = await medic(['triage', ...args], { env, input });
+      assert.equal(r.code, 0, r.stderr);
+      return r;
+    };
+    fake.next({ content: JSON.stringify(GOOD) });
+    let before = fake.requests.length;
+    const used = await triage(['--json'], PASTE);
+    assert.equal(fake.requests.length, before + 1);
+    const out = JSON.parse(used.stdout);
+    assert.deepEqual(out.llm, { used: true, model: 'fake-model', fallbackReason: null });
+    assert.match(out.reply.summary, /The executor cannot reach LM Studio on port 1234/);
+    assert.match(used.stderr, /answers written by fake-model/);
+
+    fake.next({ content: JSON.stringify({ ...GOOD, cards: ['lloom#no-such-section'], steps: [], commands: [] }) });
+    const bad = JSON.parse((await triage(['--json'], PASTE)).stdout);
+    assert.deepEqual(bad.llm, { used: false, model: 'fake-model', fallbackReason: 'citation' });
+    assert.ok(bad.reply.notes.some((n: string) => /Model answer not used: the model cited a section that was not retrieved/.test(n)));
+    assert.equal(bad.matches[0].id, CARD);
+
+    before = fake.requests.length;
+    const plain = JSON.parse((await triage(['--json', '--no-llm'], PASTE)).stdout);
+    assert.deepEqual(plain.llm, { used: false, model: null, fallbackReason: null });
+    const batch = await triage(['--jsonl'], JSON.stringify({ id: 'a', paste: PASTE }) + '\n');
+    assert.equal(JSON.parse(batch.stdout).llm, undefined);
+    assert.equal(fake.requests.length, before, 'neither --no-llm nor --jsonl asked the model');
+    fake.next({ content: JSON.stringify(GOOD) });
+    const asked = JSON.parse((await triage(['--jsonl', '--llm'], JSON.stringify({ id: 'a', paste: PASTE }) + '\n')).stdout);
+    assert.equal(asked.llm.used, true);
+    assert.equal(fake.requests.length, before + 1);
+  });
+
+  it('the console streams the answer as the model writes it, then shows it whole with its buttons', async () => {
+    fake.next({ content: JSON.stringify(GOOD), chunkDelayMs: 40 });
+    const out = await ask(PASTE);
+    const placeholder = out.indexOf('Writing an answer from the guide');
+    assert.ok(placeholder >= 0, out);
+    // The line after the placeholder is the summary so far: a part of it, written before the whole answer.
+    const partial = out.slice(placeholder).split('\n')[1]!;
+    assert.ok(partial.length > 0 && GOOD.summary.startsWith(partial), `streamed: ${JSON.stringify(partial)}`);
+    const whole = out.indexOf(GOOD.summary);
+    assert.ok(whole > placeholder, out);
+    assert.match(out.slice(whole), /## What to do[\s\S]*Actions: \[1\] Fixed it/);
+    assert.doesNotMatch(out, /no answer: streamed/);
+  });
+
   it('writes a bundle narrative, a digest paragraph and an issue title, each with a fallback', async () => {
     const bundles = await makeBundles(join(dir, 'bundles'));
     fake.next({ content: JSON.stringify({ narrative: 'LM Studio is down and the node cannot reach its peers.\n\nStart with LM Studio, then fix the listen address.' }) });

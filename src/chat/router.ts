@@ -12,7 +12,7 @@ import type { BundleRunner } from '../bundles/runner.js';
 import type { EscalationRunner } from '../escalate/runner.js';
 import type { DigestRunner } from '../digest/runner.js';
 import type { LlmClient } from '../llm/client.js';
-import { groundedAnswer } from '../llm/grounded.js';
+import { groundedAnswer, partialSummary } from '../llm/grounded.js';
 import { Throttle } from '../progress.js';
 import { redactText } from '../text/redact.js';
 import type { ChatMetrics } from './metrics.js';
@@ -43,23 +43,6 @@ const BUNDLES_PER_TEN_MINUTES = 5;
 const THREAD_MESSAGES = 20;
 const THREAD_MESSAGE_CHARS = 4000;
 const STREAM_EVERY_MS = 1200;
-
-/**
- * The summary so far, from a streaming JSON answer. Code spans are left out: a command is shown
- * only once it is verified against the cited sections, in the final answer.
- */
-export function partialSummary(json: string): string | null {
-  const m = /"summary"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(json);
-  if (!m) return null;
-  let text = m[1]!.replace(/\\$/, '');
-  try {
-    text = JSON.parse(`"${text}"`) as string;
-  } catch {
-    return null;
-  }
-  text = text.replace(/`[^`]*`?/g, '...').trim();
-  return text ? redactText(text) : null;
-}
 
 /**
  * The one command router behind every front door. It knows triage, feedback, permissions

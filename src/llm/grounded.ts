@@ -153,3 +153,20 @@ export async function groundedAnswer(llm: LlmClient, engine: TriageEngine, paste
     },
   };
 }
+
+/**
+ * The summary so far, from a streaming JSON answer. Code spans are left out: a command is shown
+ * only once it is verified against the cited sections, in the final answer.
+ */
+export function partialSummary(json: string): string | null {
+  const m = /"summary"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(json);
+  if (!m) return null;
+  let text = m[1]!.replace(/\\$/, '');
+  try {
+    text = JSON.parse(`"${text}"`) as string;
+  } catch {
+    return null;
+  }
+  text = text.replace(/`[^`]*`?/g, '...').trim();
+  return text ? redactText(text) : null;
+}

@@ -49,7 +49,8 @@ export async function runConsole(svc: Services, io: { input: NodeJS.ReadableStre
   };
   const show = (o: Outcome) => {
     if (o.kind === 'silent') {
-      out(`(no answer: ${o.reason})`);
+      // A streamed answer was shown by its final edit.
+      if (o.reason !== 'streamed') out(`(no answer: ${o.reason})`);
       return;
     }
     out('');
@@ -61,6 +62,29 @@ export async function runConsole(svc: Services, io: { input: NodeJS.ReadableStre
     const actions = o.reply.actions.map((a) => ({ id: a.id }));
     // Choices come first: they are numbered first in the rendering.
     pending = o.answerId && (choices.length || actions.length) ? { answerId: o.answerId, actions: [...choices, ...actions] } : null;
+  };
+
+  // A model's answer streams: its summary appears as it is written, then the whole answer with its buttons.
+  let written = '';
+  const streaming: Messenger = {
+    target: { channelId: 'console', threadId: null },
+    async post(reply) {
+      out(`${reply.title}: ${reply.summary}`);
+      written = '';
+      return String(++posted);
+    },
+    async edit(_id, reply, answerId) {
+      if (answerId !== undefined) {
+        if (written) io.output.write('\n');
+        written = '';
+        show({ kind: 'reply', reply, ephemeral: false, answerId });
+        return;
+      }
+      const text = reply.summary.replace(/\.\.\.$/, '');
+      if (!text.startsWith(written)) return;
+      io.output.write(text.slice(written.length));
+      written = text;
+    },
   };
 
   const rl = createInterface({ input: io.input, terminal: false });
@@ -83,7 +107,7 @@ export async function runConsole(svc: Services, io: { input: NodeJS.ReadableStre
       show(await svc.router.onCommand(name!, rest ? { [first]: rest } : {}, origin, { messenger }));
       return;
     }
-    show(await svc.router.onMessage({ platform: 'console', channelId: 'console', channelName: null, messageId: String(++seq), threadId: null, user: origin.user, isBot: false, text, mentioned: true }));
+    show(await svc.router.onMessage({ platform: 'console', channelId: 'console', channelName: null, messageId: String(++seq), threadId: null, user: origin.user, isBot: false, text, mentioned: true }, streaming));
   };
 
   // Lines are handled one paste at a time, in order, even when they arrive all at once.
