@@ -67,7 +67,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const jobs = opts.inlineJobs ? null : redis;
   const checks = new CheckRunner(cfg, store, jobs, (id) => engine.card(id));
   const llm = llmFor(cfg);
-  const bundles = new BundleRunner(cfg, async () => engine, jobs, store, llm);
+  const bundles = new BundleRunner(cfg, async () => engine, jobs, store, log, llm);
   const escalations = new EscalationRunner(cfg, store, jobs, llm);
   const digest = new DigestRunner(cfg, store, async () => engine, jobs, llm);
   const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm);

@@ -13,8 +13,11 @@ export interface Messenger {
   edit(messageId: string, reply: Reply, answerId?: string): Promise<void>;
 }
 
-/** Chat platforms rate-limit edits: progress and streamed answers go through this. */
-/** Calls `fn` with the latest value at most once per `ms`; `flush` sends what is pending. */
+/**
+ * Chat platforms rate-limit edits: progress and streamed answers go through this. It calls `fn`
+ * with the latest value at most once per `ms`; values pushed in between replace each other.
+ * A failed edit is reported to `onError` and the next value is still sent.
+ */
 export class Throttle<T> {
   private last = 0;
   private pending: T | null = null;
@@ -24,6 +27,7 @@ export class Throttle<T> {
   constructor(
     private readonly ms: number,
     private readonly fn: (value: T) => Promise<void>,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   push(value: T): void {
@@ -40,7 +44,7 @@ export class Throttle<T> {
     const v = this.pending;
     this.pending = null;
     this.last = Date.now();
-    this.chain = this.chain.then(() => this.fn(v)).catch(() => {});
+    this.chain = this.chain.then(() => this.fn(v)).catch((err: unknown) => this.onError(err));
   }
 
   /** Drops what is pending and waits for what was sent. */

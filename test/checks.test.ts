@@ -179,7 +179,7 @@ nodes:
     const [node] = JSON.parse(r.stdout) as Array<{ name: string; status: string; checks: string[] }>;
     assert.equal(node!.name, 'lab');
     assert.equal(node!.status, 'down');
-    assert.equal(node!.checks.length, 17);
+    assert.equal(node!.checks.length, 25);
   });
 
   it('refuses unknown nodes and checks, and bad conditions in medic.yaml, clearly', async () => {

@@ -46,7 +46,8 @@ describe('escalation to GitHub (real Octokit client, fake GitHub API)', () => {
     assert.equal(gh.issues.length, 1);
     const issue = gh.issues[0]!;
     assert.equal(issue.repo, 'acme/lloom-ops');
-    assert.match(issue.title, /^\[lloom\] ERROR lloom_executor::llm_client: Failed to connect to LMStudio/);
+    // The matched problem and the strongest error line, without its timestamp, level and logger.
+    assert.match(issue.title, /^\[lloom\] LMStudio connection failed: Failed to connect to LMStudio: Connection refused$/);
     for (const h of ['## Environment', '## Description', '## Steps to Reproduce', '## Expected Behavior', '## Actual Behavior', '## Debug Output', "## Medic's triage", '## Thread']) assert.ok(issue.body.includes(h), `missing ${h}`);
     assert.match(issue.body, /- System: lloom/);
     assert.match(issue.body, /- Version seen: lloom-executor 0\.4\.2/);

@@ -36,7 +36,7 @@ describe('medic triage', () => {
     const r = await run(['triage', '--json', '--top', '2', 'Error: Address already in use (os error 98)']);
     assert.equal(r.code, 0, r.stderr);
     const o = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(o).sort(), ['abstain', 'confidence', 'fingerprint', 'matches', 'reply', 'system', 'truncated']);
+    assert.deepEqual(Object.keys(o).sort(), ['abstain', 'confidence', 'fingerprint', 'llm', 'matches', 'reply', 'system', 'truncated']);
     assert.equal(o.abstain, false);
     assert.equal(o.system, 'llmspell');
     assert.match(o.fingerprint, /^fp_[0-9a-f]{16}$/);

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { rm } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -17,7 +18,7 @@ import type { TriageEngine } from '../src/triage/engine.js';
  * request's message, and post the report (top findings, full Markdown attached) to the thread.
  * A refused bundle is an answer, not a failure; the upload is removed once the job is settled.
  */
-export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine>; llm: LlmClient | null }) {
+export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine>; llm: LlmClient | null; log: Logger }) {
   const uploads = resolve(deps.cfg.dataDir, 'uploads');
   return async (job: Job): Promise<{ findings: number } | { refused: string }> => {
     const parsed = BundleJobSchema.safeParse(job.data);
@@ -26,9 +27,13 @@ export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store
     const path = resolve(uploads, data.upload);
     if (!path.startsWith(uploads + sep)) throw new UnrecoverableError('the upload is outside the uploads folder');
     const target = data.replyTo;
-    const show = new Throttle<string>(PROGRESS_EVERY_MS, async (stage) => {
-      if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, stage), edit: data.progressMessage });
-    });
+    const show = new Throttle<string>(
+      PROGRESS_EVERY_MS,
+      async (stage) => {
+        if (data.progressMessage) await deps.outbox.put({ target, reply: progressReply(data.name, stage), edit: data.progressMessage });
+      },
+      (err) => deps.log.warn({ err, job: job.id }, 'bundle progress update failed'),
+    );
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let settled = false;
     try {

@@ -41,7 +41,7 @@ export const startWorkers: StartWorkers = (deps) => {
       workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
     } else if (q === QUEUES.bundles) {
       // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
-      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine, llm }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
+      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine, llm, log: deps.log }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
     } else if (q === QUEUES.digest) {
       const processor = digestProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, engine: openEngine, llm });
       closers.push(processor.close);

@@ -118,7 +118,7 @@ export async function analyzeBundle(input: string, engine: TriageEngine, opts: A
     }
 
     const view: BundleView = { entries, files, configs, clusters: drain.clusters };
-    const results = (await Promise.all([...ANALYZERS.values()].map((a) => a.run(view)))).flat();
+    const results: AnalyzerResult[] = (await Promise.all([...ANALYZERS.values()].map(async (a) => (await a.run(view)).map((v) => ({ ...v, analyzer: a.name }))))).flat();
     const systems = new Map<string, number>();
     for (const e of entries) if (e.system) systems.set(e.system, (systems.get(e.system) ?? 0) + 1);
     const main = [...systems].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;

@@ -3,7 +3,8 @@ import { parse as parseEnv } from 'dotenv';
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
 import type { BundleFile } from './unpack.js';
-import { looksBinary, readHead } from './unpack.js';
+import { readHead } from './unpack.js';
+import { looksBinary } from '../text/binary.js';
 
 export type FileKind = 'log' | 'config' | 'snapshot' | 'cert' | 'other';
 export type ConfigFormat = 'toml' | 'yaml' | 'json' | 'env';

@@ -3,29 +3,35 @@ import type { Reply, ReplySection } from '../reply/reply.js';
 import type { BundleReport, Finding } from './analyze.js';
 import type { Narration } from '../llm/narrate.js';
 import { formatBytes } from './limits.js';
+import { PASTE_LIMIT } from '../text/redact.js';
 
 const LABEL: Record<Finding['severity'], string> = { fail: 'FAIL', warn: 'WARN', info: 'INFO' };
+
+/** `1 log`, `2 logs`: a count and its noun. */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function tally(r: BundleReport): string {
   const fails = r.findings.filter((f) => f.severity === 'fail').length;
   const warns = r.findings.filter((f) => f.severity === 'warn').length;
   if (!fails && !warns) return 'nothing wrong found';
-  return [fails ? `${fails} failure${fails === 1 ? '' : 's'}` : '', warns ? `${warns} warning${warns === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  return [fails ? count(fails, 'failure') : '', warns ? count(warns, 'warning') : ''].filter(Boolean).join(', ');
 }
 
 function systemsLine(r: BundleReport): string {
-  return r.systems.length ? r.systems.map((s) => `${s.system} (${s.files} file${s.files === 1 ? '' : 's'})`).join(', ') : 'not recognized';
+  return r.systems.length ? r.systems.map((s) => `${s.system} (${count(s.files, 'file')})`).join(', ') : 'not recognized';
 }
 
 function filesLine(r: BundleReport): string {
   const c = r.inventory.counts;
-  return `${c.log} logs, ${c.config} configs, ${c.snapshot} snapshots, ${c.cert} certificates, ${c.other} other`;
+  return `${count(c.log, 'log')}, ${count(c.config, 'config')}, ${count(c.snapshot, 'snapshot')}, ${count(c.cert, 'certificate')}, ${c.other} other`;
 }
 
 function logsLine(r: BundleReport): string {
   const l = r.logs;
   const span = l.firstTime && l.lastTime ? `, ${l.firstTime} to ${l.lastTime}` : '';
-  return `${l.lines.toLocaleString('en')} lines, ${l.errors.toLocaleString('en')} errors, ${l.warnings.toLocaleString('en')} warnings in ${l.templates} templates${span}`;
+  return `${count(l.lines, 'line')}, ${count(l.errors, 'error')}, ${count(l.warnings, 'warning')} in ${count(l.templates, 'template')}${span}`;
 }
 
 function hiddenLine(h: Record<string, number>): string {
@@ -124,7 +130,7 @@ export function bundleFingerprint(r: BundleReport): string {
 export function bundleEscalation(r: BundleReport): { paste: string; findings: Array<{ severity: string; title: string; evidence: string }> } {
   const top = r.findings.filter((f) => f.severity !== 'info').slice(0, 10);
   const findings = top.map((f) => ({ severity: f.severity, title: f.title, evidence: f.evidence[0] ? `${f.evidence[0].file}:${f.evidence[0].line}: ${f.evidence[0].text}` : f.message }));
-  const paste = top.flatMap((f) => f.evidence.slice(0, 2).map((e) => e.text)).join('\n').slice(0, 20_000) || r.bundle;
+  const paste = top.flatMap((f) => f.evidence.slice(0, 2).map((e) => e.text)).join('\n').slice(0, PASTE_LIMIT) || r.bundle;
   return { paste, findings };
 }
 
@@ -170,10 +176,11 @@ export function reportReply(r: BundleReport, top = 5, escalatable = false, narra
     };
   });
   const citations = [...new Map(shown.filter((f) => f.fix).map((f) => [f.fix!.cardId, f.fix!.citation])).values()];
-  const more = r.findings.length - shown.length;
+  // The headline counts failures and warnings: so does what is left for the attached report.
+  const more = r.findings.filter((f) => f.severity !== 'info').length - shown.length;
   return {
     title: `Bundle ${r.bundle}: ${tally(r)}`,
-    summary: `Systems: ${systemsLine(r)}. Files: ${filesLine(r)}. Logs: ${logsLine(r)}.${more > 0 ? ` ${more} more finding${more === 1 ? '' : 's'} in the attached report.` : ''}`,
+    summary: `Systems: ${systemsLine(r)}. Files: ${filesLine(r)}. Logs: ${logsLine(r)}.${more > 0 ? ` ${more} more ${more === 1 ? 'failure or warning' : 'failures and warnings'} in the attached report.` : ''}`,
     sections: [...story, ...sections],
     citations,
     actions: escalatable && r.findings.some((f) => f.severity !== 'info') ? [{ id: 'escalate', label: 'Escalate' }] : [],

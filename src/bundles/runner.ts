@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { MedicConfig } from '../config.js';
@@ -27,7 +28,7 @@ export function progressReply(name: string, stage: string): Reply {
 }
 
 export function describeProgress(p: AnalyzeProgress): string {
-  if (p.stage === 'unpacking') return `Unpacking and scanning: ${p.files} files, ${formatBytes(p.unpacked)} so far.`;
+  if (p.stage === 'unpacking') return p.files ? `Unpacking and scanning: ${p.files} file${p.files === 1 ? '' : 's'}, ${formatBytes(p.unpacked)} so far.` : 'Unpacking.';
   if (p.stage === 'scanning') return `Scanning logs: ${p.done}/${p.total} files.`;
   return `Matching findings to the guides: ${p.done}/${p.total}.`;
 }
@@ -76,6 +77,7 @@ export class BundleRunner {
     private readonly engine: () => Promise<TriageEngine>,
     redis: RedisClient | null,
     private readonly store: RecordStore,
+    private readonly log: Logger,
     private readonly llm: LlmClient | null = null,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
@@ -94,9 +96,13 @@ export class BundleRunner {
       throw err;
     }
     const ack = await messenger.post(progressReply(file.name, file.platform === 'console' ? 'Unpacking.' : `Downloading ${formatBytes(file.size)}.`));
-    const show = new Throttle<string>(PROGRESS_EVERY_MS, async (stage) => {
-      if (ack) await messenger.edit(ack, progressReply(file.name, stage));
-    });
+    const show = new Throttle<string>(
+      PROGRESS_EVERY_MS,
+      async (stage) => {
+        if (ack) await messenger.edit(ack, progressReply(file.name, stage));
+      },
+      (err) => this.log.warn({ err }, 'bundle progress edit failed'),
+    );
     let upload: string | null = null;
     try {
       let path = file.url;

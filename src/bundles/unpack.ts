@@ -7,6 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { type BundleLimits, BundleError, formatBytes, MB } from './limits.js';
+import { looksBinary } from '../text/binary.js';
 
 /** One readable file of a bundle: its name inside the bundle and where it is on disk. */
 export interface BundleFile {
@@ -59,18 +60,6 @@ export function sniffFormat(head: Buffer): Format {
 }
 
 /** NUL bytes, or mostly non-text bytes, in the first block. */
-export function looksBinary(head: Buffer): boolean {
-  const n = Math.min(head.length, 8192);
-  if (n === 0) return false;
-  let odd = 0;
-  for (let i = 0; i < n; i++) {
-    const b = head[i]!;
-    if (b === 0) return true;
-    if (b < 7 || (b > 13 && b < 32)) odd++;
-  }
-  return odd / n > 0.1;
-}
-
 /** The first `bytes` of a file. */
 export async function readHead(path: string, bytes = 8192): Promise<Buffer> {
   const fh = await open(path, 'r');

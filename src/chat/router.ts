@@ -14,7 +14,8 @@ import type { DigestRunner } from '../digest/runner.js';
 import type { LlmClient } from '../llm/client.js';
 import { groundedAnswer, partialSummary } from '../llm/grounded.js';
 import { Throttle } from '../progress.js';
-import { redactText } from '../text/redact.js';
+import { keptPaste } from '../text/redact.js';
+import { escalationJob } from '../escalate/job.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
@@ -211,17 +212,19 @@ export class Router {
         const fb = await this.store.getFeedback(answer.fingerprint);
         const target = { platform: origin.platform, channelId: answer.channelId, threadId: origin.threadId ?? answer.threadId };
         const card = answer.cardId ? this.engine.card(answer.cardId) : undefined;
-        const done = await this.escalations.run({
-          fingerprint: answer.fingerprint,
-          paste: answer.paste,
-          system: answer.system ?? card?.guide ?? null,
-          node: null,
-          match: card ? { cardId: card.id, title: displayTitle(card), confidence: answer.confidence ?? 0 } : null,
-          tried: [...new Set([...(fb?.notIt ?? []), ...(fb?.picked ?? [])])].slice(0, 20),
-          thread: { ...target, link: origin.link ?? null },
-          replyTo: target,
-          findings: answer.findings ?? [],
-        });
+        const done = await this.escalations.run(
+          escalationJob({
+            fingerprint: answer.fingerprint,
+            paste: answer.paste,
+            system: answer.system ?? null,
+            card,
+            confidence: answer.confidence ?? 0,
+            tried: [...(fb?.notIt ?? []), ...(fb?.picked ?? [])],
+            thread: { ...target, link: origin.link ?? null },
+            replyTo: target,
+            findings: answer.findings ?? [],
+          }),
+        );
         return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
       }
       default:
@@ -234,16 +237,7 @@ export class Router {
     const r = await this.engine.triage(text, { top: 1, context: await this.triageContext(origin) });
     const card = !r.abstain && r.matches[0] ? this.engine.card(r.matches[0].id) : undefined;
     const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
-    const done = await this.escalations.run({
-      fingerprint: r.fingerprint,
-      paste: redactText(text).slice(0, 20_000),
-      system: r.system,
-      node: null,
-      match: card ? { cardId: card.id, title: displayTitle(card), confidence: r.confidence } : null,
-      tried: [],
-      thread: { ...target, link: origin.link ?? null },
-      replyTo: target,
-    });
+    const done = await this.escalations.run(escalationJob({ fingerprint: r.fingerprint, paste: text, system: r.system, card, confidence: r.confidence, thread: { ...target, link: origin.link ?? null }, replyTo: target }));
     return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted here.'), true);
   }
 
@@ -286,7 +280,7 @@ export class Router {
         const title = r.reply.title;
         streamed = await messenger.post(notice(title, 'Writing an answer from the guide...'));
         const id = streamed;
-        if (id) show = new Throttle<string>(STREAM_EVERY_MS, (partial) => messenger.edit(id, notice(title, `${partial}...`)));
+        if (id) show = new Throttle<string>(STREAM_EVERY_MS, (partial) => messenger.edit(id, notice(title, `${partial}...`)), (err) => this.log.warn({ err }, 'streaming edit failed'));
       }
       const g = await groundedAnswer(this.llm, this.engine, text, r, show ? { onText: (t) => { const s = partialSummary(t); if (s) show!.push(s); } } : {});
       await show?.settle();
@@ -295,7 +289,7 @@ export class Router {
     }
     const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
     const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
-    const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: redactText(text).slice(0, 20_000), system: r.system, confidence: r.confidence });
+    const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: keptPaste(text), system: r.system, confidence: r.confidence });
     if (cardId && this.checks.suggestionsFor(cardId).nodes.length) {
       r.reply.actions.splice(2, 0, { id: 'run-checks', label: 'Run suggested checks', value: cardId });
     }

@@ -11,7 +11,7 @@ export interface CheckContext {
 
 /** One kind of check (k8sgpt-style: one file each, one interface, a registry). */
 export interface CheckKind {
-  readonly kind: CheckSpec['kind'];
+  readonly kind: string;
   /** Conditions applied when the check lists none. */
   readonly defaults: string[];
   /** Conditions applied whatever the check lists: what a user's conditions add to, never remove. */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ConditionError, parseCondition } from './condition.js';
+import { KIND_NAMES } from './registry.js';
 
-export const CHECK_KINDS = ['http', 'tcp', 'tls', 'metrics', 'models', 'dns', 'ssh'] as const;
 
 /** One check as written in medic.yaml; `{host}` in a URL is the node's host. */
 export const CheckSpecSchema = z
   .object({
     name: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - only'),
-    kind: z.enum(CHECK_KINDS),
+    kind: z.enum(KIND_NAMES),
     url: z.string().optional(),
     host: z.string().optional(),
     port: z.number().int().min(1).max(65535).optional(),

@@ -17,27 +17,25 @@ export function register(program: Command): void {
       const cfg = loadConfig();
       const paste = await readPaste(o.file, 'nothing to escalate: give --file F, or pipe the paste in');
       if (o.node && !cfg.nodes.some((n) => n.name === o.node)) throw new UsageError(`no node "${o.node}"; known: ${cfg.nodes.map((n) => n.name).join(', ') || 'none'}`);
-      const [{ escalate }, { escalationInput, trackerFor }, { escalationSummary }, { openStore }, { redactText }, { displayTitle }] = await Promise.all([
+      const [{ escalate, escalationSummary }, { escalationInput, trackerFor }, { escalationJob }, { openStore }] = await Promise.all([
         import('../escalate/escalate.js'),
         import('../escalate/runner.js'),
-        import('../escalate/escalate.js'),
+        import('../escalate/job.js'),
         import('../app.js'),
-        import('../text/redact.js'),
-        import('../triage/answer.js'),
       ]);
       const engine = await openEngine(cfg);
       const r = await engine.triage(paste, { top: 1 });
       const card = !r.abstain && r.matches[0] ? engine.card(r.matches[0].id) : undefined;
-      const job = {
+      const job = escalationJob({
         fingerprint: r.fingerprint,
-        paste: redactText(paste).slice(0, 20_000),
+        paste,
         system: r.system,
+        card,
+        confidence: r.confidence,
         node: o.node ?? null,
-        match: card ? { cardId: card.id, title: displayTitle(card), confidence: r.confidence } : null,
-        tried: [],
         thread: o.thread ? { platform: 'cli', channelId: 'cli', threadId: o.thread, link: null } : null,
         replyTo: null,
-      };
+      });
       const [{ resolveRedis }, { Producer }, { closeOwnConnections }] = await Promise.all([import('../store/redis.js'), import('../queue/producer.js'), import('../queue/outbox.js')]);
       const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
       if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');

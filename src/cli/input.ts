@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { looksBinary } from '../text/binary.js';
 
 /** Bad input from the user: one line on stderr, exit 2. */
 export class UsageError extends Error {
@@ -11,9 +12,7 @@ const MAX_PASTE_BYTES = 1024 * 1024;
 /** A paste as triage takes it: text, under 1 MB, not empty. */
 export function checkPaste(text: string): string {
   if (Buffer.byteLength(text, 'utf8') > MAX_PASTE_BYTES) throw new UsageError('the paste is over 1 MB; paste the error lines, or analyze the whole file with a bundle');
-  if (/\u0000/.test(text) || (text.match(/[\u0001-\u0008\u000e-\u001a\u001c-\u001f\ufffd]/g)?.length ?? 0) > Math.max(8, text.length * 0.05)) {
-    throw new UsageError('the input looks binary, not text');
-  }
+  if (looksBinary(text)) throw new UsageError('the input looks binary, not text');
   if (!text.trim()) throw new UsageError('the paste is empty: give the error text');
   return text;
 }

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../checks/run.js';
 import { extract } from '../triage/extract.js';
-import { redactText } from '../text/redact.js';
+import { messageOf } from '../text/mask.js';
+import { keptPaste, redactText } from '../text/redact.js';
 
 /** Everything Medic knows about an error worth a tracker issue. */
 export interface EscalationInput {
@@ -23,7 +24,6 @@ export interface IssueDraft {
 }
 
 const MAX_SALIENT = 12;
-const MAX_PASTE = 20_000;
 
 export function fingerprintLabel(fp: string): string {
   return `medic:${fp}`;
@@ -59,11 +59,13 @@ function versions(paste: string): string[] {
  * redacted, and it carries the fingerprint as a label and a marker for dedupe.
  */
 export function issueDraft(input: EscalationInput, key = threadKey(input), wording: { title: string; summary: string } | null = null): IssueDraft {
-  const paste = redactText(input.paste).slice(0, MAX_PASTE);
+  const paste = keptPaste(input.paste);
   const x = extract(paste);
   const salient = x.salient.slice(0, MAX_SALIENT).map((s) => s.text);
-  const headline = (salient[0] ?? x.lines[0] ?? 'error').replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s+/, '').trim();
-  const title = wording ? wording.title.slice(0, 120) : `${input.system ? `[${input.system}] ` : ''}${headline}`.slice(0, 120);
+  // The title names the problem Medic matched and the paste's strongest error line, in its own words.
+  const strongest = [...x.salient].sort((a, b) => b.weight - a.weight || a.index - b.index)[0]?.text ?? x.lines[0] ?? 'error';
+  const headline = messageOf(strongest.replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s+/, '')).trim();
+  const title = wording ? wording.title.slice(0, 120) : `${input.system ? `[${input.system}] ` : ''}${input.match ? `${input.match.title}: ` : ''}${headline}`.slice(0, 120);
   const env = [
     `- System: ${input.system ?? 'unknown'}`,
     `- Node: ${input.node ?? 'not named'}`,

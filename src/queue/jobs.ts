@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASTE_LIMIT } from '../text/redact.js';
 
 /** Where a worker's result should be posted: a chat thread, through the outbox. */
 export const ReplyTargetSchema = z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() });
@@ -47,7 +48,7 @@ export type BundleJob = z.input<typeof BundleJobSchema>;
 export const EscalationJobSchema = z
   .object({
     fingerprint: z.string().regex(/^fp_[0-9a-f]{16}$/, 'a fingerprint'),
-    paste: z.string().max(20_000),
+    paste: z.string().max(PASTE_LIMIT),
     system: z.string().nullable(),
     node: z.string().nullable(),
     match: z.object({ cardId: z.string(), title: z.string(), confidence: z.number() }).nullable(),

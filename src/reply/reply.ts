@@ -26,7 +26,13 @@ export interface Citation {
   lines: { start: number; end: number };
 }
 
-export type ActionId = 'fixed' | 'not-it' | 'run-checks' | 'escalate' | 'show-more' | 'pick';
+/** Every button and menu a reply can carry; the front doors accept these and no others. */
+export const ACTION_IDS = ['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick'] as const;
+export type ActionId = (typeof ACTION_IDS)[number];
+
+export function isActionId(s: string): s is ActionId {
+  return (ACTION_IDS as readonly string[]).includes(s);
+}
 
 export interface ReplyAction {
   id: ActionId;

@@ -43,3 +43,11 @@ export function redact(text: string): Redaction {
 export function redactText(text: string): string {
   return redact(text).text;
 }
+
+/** The most of a paste Medic keeps (with an answer, in a job, in an issue). */
+export const PASTE_LIMIT = 20_000;
+
+/** A paste as Medic keeps it: redacted, and at most `PASTE_LIMIT` characters. */
+export function keptPaste(text: string): string {
+  return redactText(text).slice(0, PASTE_LIMIT);
+}

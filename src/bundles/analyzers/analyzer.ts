@@ -8,9 +8,8 @@ export interface Evidence {
   text: string;
 }
 
-/** One analyzer's verdict, as troubleshoot.sh gives it. */
-export interface AnalyzerResult {
-  analyzer: string;
+/** One analyzer's verdict, as troubleshoot.sh gives it; the analyzer's name is stamped where it runs. */
+export interface Verdict {
   outcome: 'fail' | 'warn' | 'pass';
   title: string;
   message: string;
@@ -23,6 +22,9 @@ export interface AnalyzerResult {
   topic?: RegExp;
 }
 
+/** A verdict with the name of the analyzer that gave it. */
+export type AnalyzerResult = Verdict & { analyzer: string };
+
 /** What an analyzer may look at: the inventory, whole files, parsed configs and the log clusters. */
 export interface BundleView {
   entries: InventoryEntry[];
@@ -34,7 +36,7 @@ export interface BundleView {
 /** One analyzer per file, one interface, one registry (as k8sgpt does). */
 export interface Analyzer {
   name: string;
-  run(view: BundleView): Promise<AnalyzerResult[]>;
+  run(view: BundleView): Promise<Verdict[]>;
 }
 
 /** Every value under `key`, at any depth, with the path to it. */

@@ -1,17 +1,16 @@
-import type { Analyzer, AnalyzerResult } from './analyzer.js';
+import type { Analyzer, Verdict } from './analyzer.js';
 
 /** Any config in the bundle that does not parse (TOML, YAML, JSON). */
 export const configSyntax: Analyzer = {
   name: 'config-syntax',
   async run(view) {
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     for (const c of view.configs) {
       if (!c.error || c.entry.format === 'env') continue;
       // LLMSpell's analyzer reports its own configs with the guide's fix.
       if (c.entry.system === 'llmspell' && c.entry.format === 'toml') continue;
       const line = /line (\d+)/i.exec(c.error)?.[1];
       out.push({
-        analyzer: 'config-syntax',
         outcome: 'fail',
         title: `${c.entry.name} does not parse`,
         message: `${c.entry.name} is not valid ${c.entry.format?.toUpperCase()}: ${c.error}`,

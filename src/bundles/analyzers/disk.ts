@@ -1,5 +1,5 @@
 import { findLines } from '../inventory.js';
-import { type Analyzer, type AnalyzerResult, snapshotsOf } from './analyzer.js';
+import { type Analyzer, type Verdict, snapshotsOf } from './analyzer.js';
 
 const TOPIC = /disk|space|storage/i;
 
@@ -11,7 +11,7 @@ const IGNORED_FS = /^(?:tmpfs|devtmpfs|overlay|shm|udev|none|squashfs|efivarfs)$
 export const disk: Analyzer = {
   name: 'disk',
   async run(view) {
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     for (const f of snapshotsOf(view, 'df')) {
       const text = await view.files.text(f);
       const rows = findLines(text, /\s\d{1,3}%\s+\/\S*\s*$/);
@@ -25,7 +25,6 @@ export const disk: Analyzer = {
         if (pct > WARN_AT) {
           const used = cols.length >= 6 ? ` (${cols[2]} of ${cols[1]} used)` : '';
           out.push({
-            analyzer: 'disk',
             outcome: pct > FAIL_AT ? 'fail' : 'warn',
             title: `Disk ${mount} is ${pct}% full`,
             message: `${mount} on ${cols[0]} is ${pct}% used${used}. Above ${FAIL_AT}% builds, caches and logs start failing with "No space left on device".`,
@@ -34,7 +33,7 @@ export const disk: Analyzer = {
           });
         }
       }
-      if (rows.length && worst <= WARN_AT) out.push({ analyzer: 'disk', outcome: 'pass', title: 'Disk space', message: `Every filesystem in ${f.name} is at most ${worst}% used.`, evidence: [] });
+      if (rows.length && worst <= WARN_AT) out.push({ outcome: 'pass', title: 'Disk space', message: `Every filesystem in ${f.name} is at most ${worst}% used.`, evidence: [] });
     }
     return out;
   },

@@ -11,7 +11,7 @@ import { llmspellConfig } from './llmspell-config.js';
 import { lloomConfig } from './lloom-config.js';
 import { memory } from './memory.js';
 
-export type { Analyzer, AnalyzerResult, BundleView, Evidence } from './analyzer.js';
+export type { Analyzer, AnalyzerResult, BundleView, Evidence, Verdict } from './analyzer.js';
 
 /** Every bundle analyzer by name. */
 export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([disk, memory, gpu, k8sEvents, k8sQuantities, hourglassConfig, lloomConfig, hybridgridConfig, llmspellConfig, configSyntax, certs].map((a) => [a.name, a]));

@@ -1,5 +1,5 @@
 import { findLines } from '../inventory.js';
-import { type Analyzer, type AnalyzerResult, type Evidence, snapshotsOf } from './analyzer.js';
+import { type Analyzer, type Verdict, type Evidence, snapshotsOf } from './analyzer.js';
 
 interface Reason {
   name: string;
@@ -50,14 +50,14 @@ export const k8sEvents: Analyzer = {
         }
       }
     }
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     for (const r of REASONS) {
       const ev = hits.get(r.name);
       if (!ev) continue;
       const unique = [...new Map(ev.map((e) => [e.text.replace(/\s+\d+[smhd]\d*[smh]?\s+/g, ' '), e])).values()];
-      out.push({ analyzer: 'k8s-events', outcome: r.outcome, title: `${r.title} (${r.name})`, message: `${ev.length} event${ev.length === 1 ? '' : 's'}: ${r.why}.`, evidence: unique.slice(0, 3), query: `${r.name} ${unique[0]!.text}`, system: 'hourglass' });
+      out.push({ outcome: r.outcome, title: `${r.title} (${r.name})`, message: `${ev.length} event${ev.length === 1 ? '' : 's'}: ${r.why}.`, evidence: unique.slice(0, 3), query: `${r.name} ${unique[0]!.text}`, system: 'hourglass' });
     }
-    if (sources.length && !out.length) out.push({ analyzer: 'k8s-events', outcome: 'pass', title: 'Kubernetes events', message: 'No failing pods or warning events in the Kubernetes snapshots.', evidence: [] });
+    if (sources.length && !out.length) out.push({ outcome: 'pass', title: 'Kubernetes events', message: 'No failing pods or warning events in the Kubernetes snapshots.', evidence: [] });
     return out;
   },
 };

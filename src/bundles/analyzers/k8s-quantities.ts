@@ -1,5 +1,5 @@
 import { findLine } from '../inventory.js';
-import { type Analyzer, type AnalyzerResult, valuesOf } from './analyzer.js';
+import { type Analyzer, type Verdict, valuesOf } from './analyzer.js';
 
 /** Kubernetes' quantity grammar: `500m`, `2`, `1Gi`, `1e3`. */
 const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
@@ -9,7 +9,7 @@ const RESOURCE_KEYS = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage', 
 export const k8sQuantities: Analyzer = {
   name: 'k8s-quantities',
   async run(view) {
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     let seen = 0;
     for (const c of view.configs.filter((c) => c.entry.format === 'yaml' || c.entry.format === 'json')) {
       for (const doc of c.docs) {
@@ -22,7 +22,6 @@ export const k8sQuantities: Analyzer = {
             if (typeof raw === 'number' || QUANTITY.test(value)) continue;
             const at = findLine(c.text, new RegExp(`${key.replace(/[./]/g, '\\$&')}\\s*:\\s*["']?${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
             out.push({
-              analyzer: 'k8s-quantities',
               outcome: 'fail',
               system: 'hourglass',
               title: `Invalid resource quantity ${key}: ${value}`,
@@ -34,7 +33,7 @@ export const k8sQuantities: Analyzer = {
         }
       }
     }
-    if (seen && !out.length) out.push({ analyzer: 'k8s-quantities', outcome: 'pass', title: 'Resource quantities', message: `${seen} resource requests and limits, all valid.`, evidence: [] });
+    if (seen && !out.length) out.push({ outcome: 'pass', title: 'Resource quantities', message: `${seen} resource requests and limits, all valid.`, evidence: [] });
     return out;
   },
 };

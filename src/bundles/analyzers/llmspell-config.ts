@@ -1,5 +1,5 @@
 import { findLine } from '../inventory.js';
-import type { Analyzer, AnalyzerResult } from './analyzer.js';
+import type { Analyzer, Verdict } from './analyzer.js';
 
 /** Providers that run locally and need no key. */
 const KEYLESS = /^(?:ollama|lmstudio|candle|local|llamacpp|vllm)$/i;
@@ -10,14 +10,14 @@ const CONFIG_FAILED = /(?:failed|unable|could not|couldn't) (?:to )?(?:load|pars
 export const llmspellConfig: Analyzer = {
   name: 'llmspell-config',
   async run(view) {
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     const envKeys = new Set(view.configs.filter((c) => c.entry.format === 'env').flatMap((c) => c.docs.flatMap((d) => Object.entries((d ?? {}) as Record<string, string>).filter(([, v]) => v).map(([k]) => k))));
     for (const c of view.configs.filter((c) => c.entry.format === 'toml')) {
       const llmspell = c.entry.system === 'llmspell' || /llmspell/i.test(c.entry.name) || /^\s*\[providers[.\]]/m.test(c.text);
       if (!llmspell) continue;
       if (c.error) {
         const line = /line (\d+)/i.exec(c.error)?.[1];
-        out.push({ analyzer: 'llmspell-config', outcome: 'fail', system: 'llmspell', title: `${c.entry.name} does not load`, message: `${c.entry.name} is not valid TOML: ${c.error}`, evidence: [{ file: c.entry.name, line: line ? Number(line) : 1, text: line ? (c.text.split('\n')[Number(line) - 1] ?? '').trimEnd() : c.error }], query: 'Config File Not Loading llmspell validate -c config.toml' });
+        out.push({ outcome: 'fail', system: 'llmspell', title: `${c.entry.name} does not load`, message: `${c.entry.name} is not valid TOML: ${c.error}`, evidence: [{ file: c.entry.name, line: line ? Number(line) : 1, text: line ? (c.text.split('\n')[Number(line) - 1] ?? '').trimEnd() : c.error }], query: 'Config File Not Loading llmspell validate -c config.toml' });
         continue;
       }
       const providers = ((c.docs[0] as { providers?: Record<string, unknown> } | undefined)?.providers ?? {}) as Record<string, Record<string, unknown>>;
@@ -29,13 +29,13 @@ export const llmspellConfig: Analyzer = {
         if (typeof p.api_key === 'string' && p.api_key.trim()) continue;
         if (envKeys.has(env)) continue;
         const at = findLine(c.text, new RegExp(`^\\s*\\[providers\\.${name}\\]`));
-        out.push({ analyzer: 'llmspell-config', outcome: 'fail', system: 'llmspell', title: `No API key for provider "${name}"`, message: `${c.entry.name}: [providers.${name}] has no api_key, and ${env} is not set in the bundle's environment files.`, evidence: at ? [{ file: c.entry.name, line: at.line, text: at.text }] : [], query: `Error: No API key configured for provider '${name}'` });
+        out.push({ outcome: 'fail', system: 'llmspell', title: `No API key for provider "${name}"`, message: `${c.entry.name}: [providers.${name}] has no api_key, and ${env} is not set in the bundle's environment files.`, evidence: at ? [{ file: c.entry.name, line: at.line, text: at.text }] : [], query: `Error: No API key configured for provider '${name}'` });
       }
     }
     const failed = view.clusters.filter((cl) => cl.level !== 'warn' && cl.examples.some((e) => CONFIG_FAILED.test(e.text)));
     if (failed.length && !out.some((r) => r.title.endsWith('does not load'))) {
       const ex = failed[0]!.examples[0]!;
-      out.push({ analyzer: 'llmspell-config', outcome: 'fail', system: 'llmspell', title: 'Configuration failed to load', message: `${failed.reduce((n, c) => n + c.count, 0)} log lines say the configuration did not load.`, evidence: failed.slice(0, 3).map((c) => ({ file: c.examples[0]!.file, line: c.examples[0]!.line, text: c.examples[0]!.text })), query: `Config File Not Loading ${ex.text}` });
+      out.push({ outcome: 'fail', system: 'llmspell', title: 'Configuration failed to load', message: `${failed.reduce((n, c) => n + c.count, 0)} log lines say the configuration did not load.`, evidence: failed.slice(0, 3).map((c) => ({ file: c.examples[0]!.file, line: c.examples[0]!.line, text: c.examples[0]!.text })), query: `Config File Not Loading ${ex.text}` });
     }
     return out;
   },

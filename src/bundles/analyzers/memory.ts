@@ -1,5 +1,5 @@
 import { findLine } from '../inventory.js';
-import { type Analyzer, type AnalyzerResult, snapshotsOf } from './analyzer.js';
+import { type Analyzer, type Verdict, snapshotsOf } from './analyzer.js';
 
 const TOPIC = /memory|oom/i;
 
@@ -15,7 +15,7 @@ function bytes(s: string): number {
 export const memory: Analyzer = {
   name: 'memory',
   async run(view) {
-    const out: AnalyzerResult[] = [];
+    const out: Verdict[] = [];
     for (const f of snapshotsOf(view, 'free')) {
       const text = await view.files.text(f);
       const header = findLine(text, /^\s+total\s+used\s+free/);
@@ -30,7 +30,6 @@ export const memory: Analyzer = {
       const pct = Math.round((available / total) * 100);
       const outcome = pct < 10 ? 'fail' : pct < 20 ? 'warn' : 'pass';
       out.push({
-        analyzer: 'memory',
         outcome,
         title: outcome === 'pass' ? 'Memory' : `Low memory: ${pct}% available`,
         message: `${vals[names.indexOf('available')] ?? '?'} of ${vals[names.indexOf('total')]} is available (${pct}%).${outcome === 'pass' ? '' : ' Model loads and builds get OOM-killed when memory runs out.'}`,

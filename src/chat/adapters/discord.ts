@@ -17,7 +17,7 @@ import {
   SlashCommandBuilder,
   type TextBasedChannel,
 } from 'discord.js';
-import type { ActionId, Reply } from '../../reply/reply.js';
+import { isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
@@ -31,7 +31,6 @@ export interface DiscordOptions {
   apiUrl?: string;
 }
 
-const ACTIONS = new Set<ActionId>(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']);
 
 /** Where a reply goes: a channel, or a thread in it. */
 export interface DiscordTarget {
@@ -241,9 +240,9 @@ export class DiscordFrontDoor {
     }
     if (i.isButton() || i.isStringSelectMenu()) {
       const parsed = parseCustomId(i.customId);
-      if (!parsed || !ACTIONS.has(parsed.action as ActionId)) return;
+      if (!parsed || !isActionId(parsed.action)) return;
       const value = i.isStringSelectMenu() ? i.values[0] : undefined;
-      return this.answer(i, await this.svc.router.onAction(parsed.action as ActionId, parsed.answerId, this.origin(i), value));
+      return this.answer(i, await this.svc.router.onAction(parsed.action, parsed.answerId, this.origin(i), value));
     }
   }
 

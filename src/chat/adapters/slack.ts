@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
-import { type ActionId, attachmentBytes, type Reply } from '../../reply/reply.js';
+import { attachmentBytes, isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { InboundMessage, Outcome } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
@@ -18,7 +18,6 @@ export interface SlackOptions {
   apiUrl?: string;
 }
 
-const ACTIONS = new Set<ActionId>(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']);
 
 type WebClient = InstanceType<typeof App>['client'];
 
@@ -219,9 +218,9 @@ export class SlackFrontDoor {
     this.app.action(/^medic:/, async ({ action, body, ack, client }) => {
       await ack();
       const a = action as { action_id: string; block_id?: string; value?: string; selected_option?: { value: string } };
-      const id = a.action_id.slice('medic:'.length) as ActionId;
+      const id = a.action_id.slice('medic:'.length);
       const answerId = /^medic:(.+)$/.exec(a.block_id ?? '')?.[1];
-      if (!ACTIONS.has(id) || !answerId) return;
+      if (!isActionId(id) || !answerId) return;
       const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string } };
       const channelId = b.channel?.id ?? '';
       const threadTs = b.message?.thread_ts ?? b.message?.ts ?? null;

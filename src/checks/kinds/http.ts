@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Agent, fetch as undiciFetch } from 'undici';
 import type { CheckKind } from '../kind.js';
 import { nodeUrl } from '../kind.js';
 
@@ -14,8 +13,9 @@ export function trustOf(spec: { ca?: string | undefined; insecure: boolean }): T
   return { ...(spec.ca ? { ca: spec.ca } : {}), insecure: spec.insecure };
 }
 
-function fetcher(trust: TlsTrust): typeof fetch {
+async function fetcher(trust: TlsTrust): Promise<typeof fetch> {
   if (!trust.ca && !trust.insecure) return fetch;
+  const { Agent, fetch: undiciFetch } = await import('undici');
   const dispatcher = new Agent({ connect: { rejectUnauthorized: !trust.insecure, ...(trust.ca ? { ca: readFileSync(trust.ca) } : {}) } });
   return ((input: string | URL, init?: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 }
@@ -25,7 +25,7 @@ const MAX_REDIRECTS = 5;
 /** Fetches a URL on the node; redirects are followed only while they stay on the node's host. */
 export async function fetchOnNode(url: URL, signal: AbortSignal, trust: TlsTrust = {}): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
-  const get = fetcher(trust);
+  const get = await fetcher(trust);
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const res = await get(current, { redirect: 'manual', signal, headers: { 'user-agent': 'medic-check' } });
