@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NodeSchema, SystemChecksSchema } from './checks/spec.js';
 import { ABSTAIN_BELOW } from './triage/scoring.js';
+import { problems } from './text/problems.js';
 
 /** A configuration problem a user can fix; the message says how. */
 export class ConfigError extends Error {
@@ -220,7 +221,7 @@ function readFileConfig(path: string): FileConfig {
   raw = doc.toJS() ?? {};
   const parsed = FileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
+    const lines = problems(parsed.error).map((p) => `  ${p}`);
     throw new ConfigError(`${path} is invalid:\n${lines.join('\n')}`);
   }
   return parsed.data;
@@ -233,8 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // An empty variable (`DISCORD_TOKEN=` in a .env file) means unset.
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid environment: ${problems}`);
+    throw new ConfigError(`invalid environment: ${problems(parsed.error).join('; ')}`);
   }
   const e = parsed.data;
   const localKnowledge = resolve(cwd, 'knowledge');

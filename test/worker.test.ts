@@ -108,7 +108,7 @@ ${Array.from({ length: 6 }, (_, i) => `      - { name: b${i}, kind: http, url: "
     const unknown = await queue.add('run', { node: 'metadata-service' }, { attempts: 3 });
     await assert.rejects(unknown.waitUntilFinished(events, 10_000), /no registered node "metadata-service"/);
     const smuggled = await queue.add('run', { node: 'lab', url: 'http://169.254.169.254/latest/meta-data/' }, { attempts: 3 });
-    await assert.rejects(smuggled.waitUntilFinished(events, 10_000), /invalid checks job: : Unrecognized key/);
+    await assert.rejects(smuggled.waitUntilFinished(events, 10_000), /invalid checks job: \(top\): Unrecognized key/);
     assert.equal((await queue.getJob(unknown.id!))!.attemptsMade, 1, 'an unrecoverable job is not retried');
     await w.stop();
   });

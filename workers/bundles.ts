@@ -9,7 +9,7 @@ import type { LlmClient } from '../src/llm/client.js';
 import { describeProgress, PROGRESS_EVERY_MS, progressReply, refusalReply, reportForChat } from '../src/bundles/runner.js';
 import { Throttle } from '../src/progress.js';
 import type { RecordStore } from '../src/store/records.js';
-import { BundleJobSchema } from '../src/queue/jobs.js';
+import { BundleJobSchema , parseJob } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { TriageEngine } from '../src/triage/engine.js';
 
@@ -21,9 +21,7 @@ import type { TriageEngine } from '../src/triage/engine.js';
 export function bundlesProcessor(deps: { cfg: MedicConfig; outbox: Outbox; store: RecordStore; engine: () => Promise<TriageEngine>; llm: LlmClient | null; log: Logger }) {
   const uploads = resolve(deps.cfg.dataDir, 'uploads');
   return async (job: Job): Promise<{ findings: number } | { refused: string }> => {
-    const parsed = BundleJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid bundles job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const data = parsed.data;
+    const data = parseJob('bundles', BundleJobSchema, job.data);
     const path = resolve(uploads, data.upload);
     if (!path.startsWith(uploads + sep)) throw new UnrecoverableError('the upload is outside the uploads folder');
     const target = data.replyTo;

@@ -4,7 +4,7 @@ import type { MedicConfig } from '../src/config.js';
 import { runCheck, type CheckResult } from '../src/checks/run.js';
 import { jobSpecs, resultsReply } from '../src/checks/runner.js';
 import type { ProblemCard } from '../src/knowledge/card.js';
-import { CheckJobSchema } from '../src/queue/jobs.js';
+import { CheckJobSchema , parseJob } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 
@@ -15,9 +15,7 @@ import type { RecordStore } from '../src/store/records.js';
  */
 export function checksProcessor(deps: { cfg: MedicConfig; store: RecordStore; outbox: Outbox; slots: NodeSlots; cards: Map<string, ProblemCard> }) {
   return async (job: Job): Promise<CheckResult[]> => {
-    const parsed = CheckJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid checks job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const data = parsed.data;
+    const data = parseJob('checks', CheckJobSchema, job.data);
     const node = deps.cfg.nodes.find((n) => n.name === data.node);
     // Only registered nodes: a job naming anything else can never succeed, so it is not retried.
     if (!node) throw new UnrecoverableError(`no registered node "${data.node}"`);

@@ -1,8 +1,8 @@
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { MedicConfig } from '../src/config.js';
 import { escalate } from '../src/escalate/escalate.js';
 import { escalationInput, escalationReply, trackerFor } from '../src/escalate/runner.js';
-import { EscalationJobSchema } from '../src/queue/jobs.js';
+import { EscalationJobSchema , parseJob } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import type { LlmClient } from '../src/llm/client.js';
@@ -13,10 +13,9 @@ import type { LlmClient } from '../src/llm/client.js';
  */
 export function escalationsProcessor(deps: { cfg: MedicConfig; store: RecordStore; outbox: Outbox; llm: LlmClient | null }) {
   return async (job: Job) => {
-    const parsed = EscalationJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid escalations job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const r = await escalate(await escalationInput(deps.cfg, deps.store, parsed.data), trackerFor(deps.cfg), deps.store, deps.cfg.escalation, deps.llm);
-    if (parsed.data.replyTo) await deps.outbox.put({ target: parsed.data.replyTo, reply: escalationReply(r) });
+    const data = parseJob('escalations', EscalationJobSchema, job.data);
+    const r = await escalate(await escalationInput(deps.cfg, deps.store, data), trackerFor(deps.cfg), deps.store, deps.cfg.escalation, deps.llm);
+    if (data.replyTo) await deps.outbox.put({ target: data.replyTo, reply: escalationReply(r) });
     return r;
   };
 }

@@ -1,3 +1,4 @@
+import { clip } from '../text/clip.js';
 import type { Citation } from '../reply/reply.js';
 import { planChecks } from '../checks/planner.js';
 import type { TriageEngine } from '../triage/engine.js';
@@ -72,6 +73,8 @@ export interface AnalyzeOptions {
 /** Clusters sent to triage: the most severe and most frequent first. */
 const MAX_MATCHED_CLUSTERS = 60;
 const MAX_EVIDENCE = 5;
+/** An evidence line longer than this is cut. */
+const EVIDENCE_CHARS = 400;
 /** How strongly a log template must match (see fixFor). */
 const LOG_ERROR_LINE = 0.5;
 const LOG_CONFIDENCE = 0.85;
@@ -216,7 +219,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
       byCard.set(fix.cardId, entry);
     }
   }
-  const evidenceOf = (cs: Cluster[]) => cs.flatMap((c) => c.examples.slice(0, 2)).slice(0, MAX_EVIDENCE).map((e) => ({ file: e.file, line: e.line, text: redactor.text(clip(e.text), e.file) }));
+  const evidenceOf = (cs: Cluster[]) => cs.flatMap((c) => c.examples.slice(0, 2)).slice(0, MAX_EVIDENCE).map((e) => ({ file: e.file, line: e.line, text: redactor.text(clip(e.text, EVIDENCE_CHARS), e.file) }));
   const span = (cs: Cluster[]) => {
     const first = cs.map((c) => c.firstSeen).filter((t): t is string => Boolean(t)).sort()[0] ?? null;
     const last = cs.map((c) => c.lastSeen).filter((t): t is string => Boolean(t)).sort().at(-1) ?? null;
@@ -269,7 +272,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
       firstSeen: null,
       lastSeen: null,
       system: r.system ?? null,
-      evidence: r.evidence.slice(0, MAX_EVIDENCE).map((e) => ({ ...e, text: redactor.text(clip(e.text), e.file) })),
+      evidence: r.evidence.slice(0, MAX_EVIDENCE).map((e) => ({ ...e, text: redactor.text(clip(e.text, EVIDENCE_CHARS), e.file) })),
       fix,
       checks: checksOf(fix),
     });
@@ -286,9 +289,6 @@ async function countSecretsInReadFiles(entries: InventoryEntry[], files: FileRea
   }
 }
 
-function clip(s: string, n = 400): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
 
 /** Holds a file's first bytes until it can tell whether it is a log, then scans it as it streams. */
 class SniffingSink implements EntrySink {

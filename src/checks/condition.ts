@@ -1,3 +1,4 @@
+import { durationMs } from '../text/duration.js';
 /**
  * Gatus-style conditions: `[STATUS] == 200`, `[RESPONSE_TIME] < 500`, `[BODY].status == ok`,
  * `[CERTIFICATE_EXPIRATION] > 72h`, `[METRIC:name{label="x"}] == 0`, `[MODELS] contains llama-3`.
@@ -29,13 +30,6 @@ export function parseCondition(source: string): Condition {
 /** Facts a check measured, by placeholder name (`STATUS`, `BODY`, `METRIC:x{...}`, ...). */
 export type Facts = Record<string, unknown>;
 
-/** `72h`, `30m`, `1.5s`, `500ms`, `2d` in milliseconds, or null when not a duration. */
-export function parseDuration(s: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
-  if (!m) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}
 
 function pick(value: unknown, path: string | null): unknown {
   if (!path) return value;
@@ -81,7 +75,7 @@ export function evaluate(c: Condition, facts: Facts): ConditionResult {
     return result(c.op === 'contains' ? has : !has);
   }
   // Durations compare against millisecond facts ([CERTIFICATE_EXPIRATION] > 72h).
-  const expectedNum = parseDuration(c.expected) ?? asNumber(c.expected);
+  const expectedNum = durationMs(c.expected) ?? asNumber(c.expected);
   const actualNum = asNumber(value);
   if (expectedNum !== null && actualNum !== null) {
     const ok = { '==': actualNum === expectedNum, '!=': actualNum !== expectedNum, '<': actualNum < expectedNum, '<=': actualNum <= expectedNum, '>': actualNum > expectedNum, '>=': actualNum >= expectedNum }[c.op];

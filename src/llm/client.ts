@@ -36,7 +36,7 @@ export class LlmClient {
     try {
       if (!opts.onText) {
         const r = await this.client.chat.completions.create(body, { signal });
-        return r.choices[0]?.message?.content ?? '';
+        return unfenced(r.choices[0]?.message?.content ?? '');
       }
       const stream = await this.client.chat.completions.create({ ...body, stream: true }, { signal });
       let text = '';
@@ -44,7 +44,7 @@ export class LlmClient {
         text += chunk.choices[0]?.delta?.content ?? '';
         opts.onText(text);
       }
-      return text;
+      return unfenced(text);
     } catch (err) {
       if (signal.aborted || err instanceof OpenAI.APIConnectionTimeoutError || (err as Error).name === 'AbortError' || err instanceof OpenAI.APIUserAbortError) {
         throw new LlmError(`the model gave no answer within ${budget} ms`, 'timeout');
@@ -57,4 +57,9 @@ export class LlmClient {
 /** The configured model, or null (extractive answers only). */
 export function llmFor(cfg: MedicConfig): LlmClient | null {
   return cfg.llm ? new LlmClient(cfg.llm) : null;
+}
+
+/** Models sometimes wrap JSON in a Markdown fence although asked not to. */
+function unfenced(text: string): string {
+  return text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '');
 }

@@ -121,7 +121,7 @@ export async function groundedAnswer(llm: LlmClient, engine: TriageEngine, paste
   }
   let g: Grounded;
   try {
-    g = GroundedSchema.parse(JSON.parse(raw.replace(/^```(?:json)?\s*|\s*```$/g, '')));
+    g = GroundedSchema.parse(JSON.parse(raw));
   } catch {
     return fallback('malformed');
   }

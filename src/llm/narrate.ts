@@ -26,7 +26,7 @@ export async function narrate(llm: LlmClient | null, name: string, values: Recor
   try {
     const raw = await llm.json(fillPrompt(name, safe));
     const shape = Object.fromEntries(Object.keys(fallback).map((k) => [k, z.string().min(1).max(maxChars)]));
-    const parsed = z.object(shape).passthrough().parse(JSON.parse(raw.replace(/^```(?:json)?\s*|\s*```$/g, ''))) as Record<string, string>;
+    const parsed = z.object(shape).passthrough().parse(JSON.parse(raw)) as Record<string, string>;
     const fields = Object.fromEntries(Object.keys(fallback).map((k) => [k, redactText(parsed[k]!.trim())]));
     if (Object.values(fields).some((t) => NO_CODE.test(t))) return extractive;
     return { fields, by: 'model' };

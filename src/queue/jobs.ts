@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { UnrecoverableError } from 'bullmq';
+import { problems } from '../text/problems.js';
 import { PASTE_LIMIT } from '../text/redact.js';
 
 /** Where a worker's result should be posted: a chat thread, through the outbox. */
@@ -60,3 +62,10 @@ export const EscalationJobSchema = z
   })
   .strict();
 export type EscalationJob = z.input<typeof EscalationJobSchema>;
+
+/** A job's data checked against its schema: a bad job fails for good, since retrying cannot fix it. */
+export function parseJob<S extends z.ZodType>(queue: string, schema: S, data: unknown): z.infer<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid ${queue} job: ${problems(parsed.error).join('; ')}`);
+  return parsed.data;
+}

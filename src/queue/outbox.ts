@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { problems } from '../text/problems.js';
 import { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisClient } from '../store/redis.js';
 import type { Logger } from 'pino';
@@ -82,7 +83,7 @@ export class OutboxConsumer {
         const parsed = OutboxJobSchema.safeParse(job.data);
         if (!parsed.success) {
           // A malformed job can never succeed: record it and drop it instead of retrying.
-          log.error({ job: job.id, problems: parsed.error.issues.map((i) => i.message) }, 'outbox job rejected');
+          log.error({ job: job.id, problems: problems(parsed.error) }, 'outbox job rejected');
           return;
         }
         await deliver(parsed.data as OutboxJob & { reply: Reply });

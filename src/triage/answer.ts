@@ -1,3 +1,4 @@
+import { clip } from '../text/clip.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import type { Citation, Reply, ReplySection } from '../reply/reply.js';
 import type { Candidate } from './retrieve.js';
@@ -70,6 +71,3 @@ export function abstainReply(system: string | null, near: Candidate[], fingerpri
   };
 }
 
-function clip(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
-}
