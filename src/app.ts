@@ -70,7 +70,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const bundles = new BundleRunner(cfg, async () => engine, jobs, store, log, llm);
   const escalations = new EscalationRunner(cfg, store, jobs, llm);
   const digest = new DigestRunner(cfg, store, async () => engine, jobs, llm);
-  const router = new Router(cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm);
+  const router = new Router({ cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm });
   return {
     cfg,
     engine,

@@ -1,10 +1,6 @@
 import { Worker } from 'bullmq';
-import type { RedisClient } from '../src/store/redis.js';
-import type { Logger } from 'pino';
-import type { MedicConfig } from '../src/config.js';
-import { bullPrefix, QUEUES, type QueueName } from '../src/queue/names.js';
+import { bullPrefix, QUEUES } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
-import type { RecordStore } from '../src/store/records.js';
 import { checksProcessor } from './checks.js';
 import { bundlesProcessor } from './bundles.js';
 import { escalationsProcessor } from './escalations.js';

@@ -32,3 +32,11 @@ export interface ChatUser {
 export type Outcome =
   | { kind: 'silent'; reason: string }
   | { kind: 'reply'; reply: import('../reply/reply.js').Reply; ephemeral: boolean; answerId?: string };
+
+export function reply(r: import('../reply/reply.js').Reply, ephemeral: boolean, answerId?: string): Outcome {
+  return { kind: 'reply', reply: r, ephemeral, ...(answerId ? { answerId } : {}) };
+}
+
+export function silent(reason: string): Outcome {
+  return { kind: 'silent', reason };
+}

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { MedicConfig } from '../config.js';
+import type { MedicConfig, Permission } from '../config.js';
 import type { RecordStore } from '../store/records.js';
 import { registeredNodes, type TriageContext, type TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
-import type { ChatUser, InboundMessage, Outcome } from './inbound.js';
+import { type ChatUser, type InboundMessage, type Outcome, reply, silent } from './inbound.js';
 import type { Messenger } from '../progress.js';
 import type { Upload } from '../bundles/download.js';
 import type { BundleRunner } from '../bundles/runner.js';
@@ -16,6 +16,7 @@ import { groundedAnswer, partialSummary } from '../llm/grounded.js';
 import { Throttle } from '../progress.js';
 import { keptPaste } from '../text/redact.js';
 import { escalationJob } from '../escalate/job.js';
+import { ACTIONS, NONE_FITS } from './actions/index.js';
 import type { ChatMetrics } from './metrics.js';
 import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
@@ -37,13 +38,24 @@ export interface RequestOrigin {
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
-/** The picker's "None of these": no card id can take this value (ids hold a "#"). */
-const NONE_FITS = 'none-of-these';
-const BUNDLES_PER_TEN_MINUTES = 5;
 /** How much of a thread's history triage reads: its latest messages, each cut short. */
 const THREAD_MESSAGES = 20;
 const THREAD_MESSAGE_CHARS = 4000;
 const STREAM_EVERY_MS = 1200;
+
+/** What the router and its commands and actions work with. */
+export interface RouterServices {
+  cfg: MedicConfig;
+  engine: TriageEngine;
+  store: RecordStore;
+  metrics: ChatMetrics;
+  log: Logger;
+  checks: CheckRunner;
+  bundles: BundleRunner;
+  escalations: EscalationRunner;
+  digest: DigestRunner;
+  llm: LlmClient | null;
+}
 
 /**
  * The one command router behind every front door. It knows triage, feedback, permissions
@@ -51,18 +63,20 @@ const STREAM_EVERY_MS = 1200;
  * and never throws for bad input.
  */
 export class Router {
-  constructor(
-    private readonly cfg: MedicConfig,
-    private readonly engine: TriageEngine,
-    private readonly store: RecordStore,
-    private readonly metrics: ChatMetrics,
-    private readonly log: Logger,
-    private readonly checks: CheckRunner,
-    private readonly bundles: BundleRunner,
-    private readonly escalations: EscalationRunner,
-    private readonly digest: DigestRunner,
-    private readonly llm: LlmClient | null = null,
-  ) {}
+  private readonly cfg: MedicConfig;
+  private readonly engine: TriageEngine;
+  private readonly store: RecordStore;
+  private readonly metrics: ChatMetrics;
+  private readonly log: Logger;
+  private readonly checks: CheckRunner;
+  private readonly bundles: BundleRunner;
+  private readonly escalations: EscalationRunner;
+  private readonly digest: DigestRunner;
+  private readonly llm: LlmClient | null;
+
+  constructor(private readonly svc: RouterServices) {
+    ({ cfg: this.cfg, engine: this.engine, store: this.store, metrics: this.metrics, log: this.log, checks: this.checks, bundles: this.bundles, escalations: this.escalations, digest: this.digest, llm: this.llm } = svc);
+  }
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
     if (m.platform === 'console') return true;
@@ -119,13 +133,12 @@ export class Router {
   async onCommand(name: string, args: Record<string, string>, origin: RequestOrigin, extras: { files?: Upload[]; messenger?: Messenger | null } = {}): Promise<Outcome> {
     const command = COMMANDS.get(name);
     if (!command) return reply(notice(`Unknown command "${name}"`, `Commands: ${[...COMMANDS.keys()].join(', ')}.`), true);
-    if (command.permission && !allowed(this.cfg, command.permission, origin.platform, origin.user)) {
-      return reply(notice('Not allowed', `Only ${whoMay(this.cfg, command.permission, origin.platform)} may use /${name}.`), true);
-    }
-    if (name === 'analyze') {
-      // Bundles are heavy: a few per person in ten minutes.
-      const n = await this.store.hit(`bundles:${origin.platform}:${origin.user.id}`, 600);
-      if (n > BUNDLES_PER_TEN_MINUTES) return reply(notice('One bundle at a time', `I analyze up to ${BUNDLES_PER_TEN_MINUTES} bundles per person in ten minutes. Try again a little later.`), true);
+    const refused = this.refusal(command.permission, `use /${name}`, origin);
+    if (refused) return refused;
+    if (command.rateLimit) {
+      const { max, windowSeconds } = command.rateLimit;
+      const n = await this.store.hit(`${name}:${origin.platform}:${origin.user.id}`, windowSeconds);
+      if (n > max) return reply(notice('Slow down a little', `I take up to ${max} /${name} requests per person in ${Math.round(windowSeconds / 60)} minutes. Try again a little later.`), true);
     }
     const ctx: CommandContext = {
       cfg: this.cfg,
@@ -151,85 +164,34 @@ export class Router {
   }
 
   /** A button or menu on an earlier answer. */
-  async onAction(action: ActionId, answerId: string, origin: RequestOrigin, value?: string): Promise<Outcome> {
+  async onAction(id: ActionId, answerId: string, origin: RequestOrigin, value?: string): Promise<Outcome> {
+    const action = ACTIONS.get(id);
+    if (!action) return reply(notice('Unknown action', `Medic has no "${id}" button.`), true);
     const answer = await this.store.getAnswer(answerId);
     if (!answer) return reply(notice('That answer has expired', 'Paste the error again to get a fresh answer.'), true);
-    const title = (id: string | null) => {
-      const card = id ? this.engine.card(id) : undefined;
-      return card ? displayTitle(card) : (id ?? 'this answer');
-    };
-    switch (action) {
-      case 'fixed': {
-        if (!answer.cardId) return reply(notice('Nothing to confirm', 'This answer named no guide section.'), true);
-        await this.store.addFeedback(answer.fingerprint, 'fixed', answer.cardId);
-        this.metrics.feedback.inc({ kind: 'fixed' });
-        return reply(notice('Thanks, noted', `Recorded that "${title(answer.cardId)}" fixed it. The same error will get this answer first.`), true);
-      }
-      case 'not-it': {
-        if (answer.cardId) await this.store.addFeedback(answer.fingerprint, 'notIt', answer.cardId);
-        this.metrics.feedback.inc({ kind: 'not-it' });
-        return reply(this.alternativesReply(answer.alternatives, 'Thanks, noted. Which one was it?'), true, answerId);
-      }
-      case 'show-more':
-        return reply(this.alternativesReply(answer.alternatives, 'Other sections that could fit'), true, answerId);
-      case 'pick': {
-        if (value === NONE_FITS) {
-          await this.store.addFeedback(answer.fingerprint, 'noneFits', answer.cardId ?? '');
-          this.metrics.feedback.inc({ kind: 'none-fits' });
-          return reply(notice('Thanks, noted', 'Recorded that no section of the guides fits this error. Medic will not answer it until someone picks a section; Escalate it if it needs a fix.'), true);
-        }
-        if (!value || !answer.alternatives.includes(value)) return reply(notice('Unknown choice', 'Pick one of the listed sections.'), true);
-        await this.store.addFeedback(answer.fingerprint, 'picked', value);
-        this.metrics.feedback.inc({ kind: 'picked' });
-        const picked = this.engine.answerFor(value, answer.fingerprint);
-        if (!picked) return reply(notice('That section is gone', 'The guides changed since this answer.'), true);
-        picked.notes.push(`Recorded: for this error, "${title(value)}" is the right section.`);
-        // The paste stays with the answer, so Escalate on the picked one still has it.
-        const id = await this.saveAnswer(origin, answer.fingerprint, value, [], { ...(answer.paste ? { paste: answer.paste } : {}), system: this.engine.card(value)?.guide ?? answer.system ?? null });
-        return reply(picked, false, id);
-      }
-      case 'run-checks': {
-        if (!allowed(this.cfg, 'check', origin.platform, origin.user)) {
-          return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'check', origin.platform)} may run checks.`), true);
-        }
-        if (!answer.cardId) return reply(notice('Nothing to check', 'This answer named no guide section.'), true);
-        const { nodes } = this.checks.suggestionsFor(answer.cardId);
-        if (!value) {
-          if (!nodes.length) return reply(notice('No node to check', 'No registered node of this system can run these checks.'), true);
-          return reply({ ...notice('Run the suggested checks on which node?', `The checks come from "${title(answer.cardId)}".`), choices: { id: 'run-checks', placeholder: 'Pick a node', options: nodes.map((n) => ({ label: n.name, value: n.name, description: `${n.system} ${n.host}`.slice(0, 100) })) } }, true, answerId);
-        }
-        // The node must be one offered for this card: a chat user picks, never names a host.
-        if (!nodes.some((n) => n.name === value)) return reply(notice('Unknown node', 'Pick one of the listed nodes.'), true);
-        const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
-        const result = await this.checks.run({ node: value, card: answer.cardId, replyTo: target });
-        return result ? reply(result, false) : reply(notice(`Running the suggested checks on ${value}`, 'The results will be posted in this thread.'), true);
-      }
-      case 'escalate': {
-        if (!allowed(this.cfg, 'escalate', origin.platform, origin.user)) {
-          return reply(notice('Not allowed', `Only ${whoMay(this.cfg, 'escalate', origin.platform)} may escalate.`), true);
-        }
-        if (!answer.paste) return reply(notice('Nothing to escalate', 'This answer does not carry its paste; use /escalate with the error text.'), true);
-        const fb = await this.store.getFeedback(answer.fingerprint);
-        const target = { platform: origin.platform, channelId: answer.channelId, threadId: origin.threadId ?? answer.threadId };
-        const card = answer.cardId ? this.engine.card(answer.cardId) : undefined;
-        const done = await this.escalations.run(
-          escalationJob({
-            fingerprint: answer.fingerprint,
-            paste: answer.paste,
-            system: answer.system ?? null,
-            card,
-            confidence: answer.confidence ?? 0,
-            tried: [...(fb?.notIt ?? []), ...(fb?.picked ?? [])],
-            thread: { ...target, link: origin.link ?? null },
-            replyTo: target,
-            findings: answer.findings ?? [],
-          }),
-        );
-        return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
-      }
-      default:
-        return reply(notice('Unknown action', `Medic has no "${action}" button.`), true);
-    }
+    const refused = this.refusal(action.permission?.name, action.permission?.doing ?? '', origin);
+    if (refused) return refused;
+    return action.run(
+      {
+        svc: this.svc,
+        origin,
+        answerId,
+        answer,
+        title: (cardId) => {
+          const card = cardId ? this.engine.card(cardId) : undefined;
+          return card ? displayTitle(card) : (cardId ?? 'this answer');
+        },
+        alternatives: (summary) => this.alternativesReply(answer.alternatives, summary),
+        saveAnswer: (cardId, extra) => this.saveAnswer(origin, answer.fingerprint, cardId, [], extra),
+      },
+      value,
+    );
+  }
+
+  /** The one permission guard, for commands and buttons alike: a polite refusal, or null. */
+  private refusal(permission: Permission | undefined, doing: string, origin: RequestOrigin): Outcome | null {
+    if (!permission || allowed(this.cfg, permission, origin.platform, origin.user)) return null;
+    return reply(notice('Not allowed', `Only ${whoMay(this.cfg, permission, origin.platform)} may ${doing}.`), true);
   }
 
   /** `/escalate TEXT`: triage the text, then escalate it with what triage found. */
@@ -319,13 +281,6 @@ export class Router {
   }
 }
 
-function silent(reason: string): Outcome {
-  return { kind: 'silent', reason };
-}
-
-function reply(r: Reply, ephemeral: boolean, answerId?: string): Outcome {
-  return { kind: 'reply', reply: r, ephemeral, ...(answerId ? { answerId } : {}) };
-}
 
 /** Drops mention markup (`<@123>`, `<@!123>`, `<@U123>`) so it does not reach triage. */
 export function stripMentions(text: string): string {

@@ -1,4 +1,3 @@
-import { tokenize } from '../text/tokens.js';
 
 /**
  * What well-known error codes mean, in the words guides use. These are universal facts

@@ -8,6 +8,8 @@ export const analyze: ChatCommand = {
   name: 'analyze',
   description: 'Analyze a diagnostic bundle (.tar.gz, .zip, .gz, .log)',
   options: [{ name: 'bundle', description: 'The bundle (.tar.gz, .tgz, .zip, .gz, .log)', type: 'attachment', required: true }],
+  // Bundles are heavy: a few per person in ten minutes.
+  rateLimit: { max: 5, windowSeconds: 600 },
   async run(ctx, args) {
     // The console is local: it names a path on this machine.
     const local: Upload | null = ctx.platform === 'console' && args.bundle?.trim() ? { platform: 'console', name: basename(args.bundle.trim()), size: 0, url: args.bundle.trim() } : null;

@@ -41,5 +41,7 @@ export interface ChatCommand {
   description: string;
   options: CommandOption[];
   permission?: Permission;
+  /** How often one person may run it (heavy commands). */
+  rateLimit?: { max: number; windowSeconds: number };
   run(ctx: CommandContext, args: Record<string, string>): Promise<Outcome>;
 }
