@@ -193,9 +193,13 @@ describe('the digest on BullMQ (real Redis), to Discord and Slack through the ou
   });
 
   it('a digest run checks every node through a flow and reaches the Discord and Slack digest channels with its chart', async () => {
+    // Run what the bot's daily schedule enqueues: the front doors named where it goes.
     const queue = new Queue('digest', { connection: { url: redis.url }, prefix: `${redis.prefix}bull` });
     try {
-      await queue.add('run', { replyTo: null });
+      const scheduled = (await queue.getJobSchedulers()).find((j) => j.key === 'daily-digest');
+      const data = scheduled?.template?.data as { targets: Array<{ platform: string }> } | undefined;
+      assert.deepEqual(data?.targets.map((t) => t.platform).sort(), ['discord', 'slack']);
+      await queue.add('run', data);
     } finally {
       await queue.close();
     }

@@ -6,12 +6,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BundleError, formatBytes, MB } from './limits.js';
 
-/** The platforms' own file hosts: Medic downloads from nowhere else. */
-const PLATFORM_HOSTS: Record<'discord' | 'slack', string[]> = {
-  discord: ['cdn.discordapp.com', 'media.discordapp.net'],
-  slack: ['files.slack.com'],
-};
-
 /**
  * A file someone uploaded, as the platform describes it. Medic downloads it only from the
  * platform's own file host; the console names a local path instead.
@@ -23,16 +17,38 @@ export interface Upload {
   size: number;
   /** Discord attachment URL, Slack `url_private`, or a local path (console). */
   url: string;
+  /**
+   * Fetches the bytes. The front door that received the file supplies it: it alone knows its
+   * platform's file host and credentials, and it refuses any other host.
+   */
+  fetch?: (signal: AbortSignal) => Promise<Response>;
+}
+
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Fetches a file only from the given hosts (a platform's own file host), with no redirect. Plain
+ * HTTP is allowed only for a host configured by hand (a local API base in tests).
+ */
+export async function fetchFromHost(file: Pick<Upload, 'name' | 'url' | 'platform'>, hosts: { known: string[]; configured?: string | undefined }, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  let url: URL;
+  try {
+    url = new URL(file.url);
+  } catch {
+    throw new BundleError(`${file.name}: not a file URL`, 'refused');
+  }
+  const configured = hosts.configured ? new URL(hosts.configured).host : null;
+  const allowed = [...hosts.known, ...(configured ? [configured] : [])];
+  if (!allowed.includes(url.host) || !['https:', 'http:'].includes(url.protocol) || (url.protocol === 'http:' && url.host !== configured)) {
+    throw new BundleError(`${file.name}: Medic downloads uploads only from ${file.platform}'s own file host`, 'refused');
+  }
+  return fetch(url, { headers, redirect: 'error', signal });
 }
 
 export interface DownloadOptions {
   maxMB: number;
   /** Where uploads go (shared by the bot and the workers). */
   dir: string;
-  /** The Slack bot token, sent to Slack's file host only. */
-  slackToken?: string;
-  /** API bases configured for the platforms (a local fake in tests, an enterprise host): their hosts are the platform's too. */
-  extraHosts?: Partial<Record<'discord' | 'slack', string | undefined>>;
   onProgress?: (bytes: number, total: number) => void;
 }
 
@@ -52,21 +68,10 @@ export function safeName(name: string): string {
  * size checked before and counted during the download. Returns the upload's relative path.
  */
 export async function downloadUpload(file: Upload, opts: DownloadOptions): Promise<string> {
-  if (file.platform === 'console') throw new BundleError('the console names local files; nothing to download', 'refused');
+  if (!file.fetch) throw new BundleError(`${file.name}: nothing to download (a local file is analyzed where it is)`, 'refused');
   checkUploadSize(file, opts.maxMB);
-  let url: URL;
-  try {
-    url = new URL(file.url);
-  } catch {
-    throw new BundleError(`${file.name}: not a file URL`, 'refused');
-  }
-  const extra = opts.extraHosts?.[file.platform];
-  const allowed = [...PLATFORM_HOSTS[file.platform], ...(extra ? [new URL(extra).host] : [])];
-  if (!allowed.includes(url.host) || !['https:', 'http:'].includes(url.protocol) || (url.protocol === 'http:' && !extra)) {
-    throw new BundleError(`${file.name}: Medic downloads uploads only from ${file.platform}'s own file host`, 'refused');
-  }
-  const headers: Record<string, string> = file.platform === 'slack' && opts.slackToken ? { authorization: `Bearer ${opts.slackToken}` } : {};
-  const res = await fetch(url, { headers, redirect: 'error', signal: AbortSignal.timeout(10 * 60_000) }).catch((err: Error) => {
+  const res = await file.fetch(AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)).catch((err: Error) => {
+    if (err instanceof BundleError) throw err;
     throw new BundleError(`${file.name}: the download failed (${err.message})`, 'unreadable');
   });
   if (!res.ok || !res.body) throw new BundleError(`${file.name}: the download failed (HTTP ${res.status})`, 'unreadable');

@@ -110,8 +110,6 @@ export class BundleRunner {
         upload = await downloadUpload(file, {
           maxMB: this.cfg.bundles.maxDownloadMB,
           dir: this.uploads,
-          ...(this.cfg.slack?.botToken ? { slackToken: this.cfg.slack.botToken } : {}),
-          extraHosts: { discord: this.cfg.discord?.apiUrl, slack: this.cfg.slack?.apiUrl },
           onProgress: (bytes, total) => show.push(`Downloading: ${formatBytes(bytes)} of ${formatBytes(total)}.`),
         });
         path = join(this.uploads, upload);

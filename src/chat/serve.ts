@@ -1,3 +1,4 @@
+import { digestTargets } from './digest-targets.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DiscordFrontDoor } from './adapters/discord.js';
@@ -49,7 +50,7 @@ export async function serve(svc: Services): Promise<Serving> {
   };
   const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;
   // Every bot process registers the schedule; the scheduler id makes it one.
-  await svc.digest.schedule();
+  await svc.digest.schedule(digestTargets(svc.cfg));
   return {
     http,
     port,

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--post', 'also post it to the digest channels through the outbox (needs Redis and a running medic serve)')
     .action(async (o: { json?: boolean; png?: string; post?: boolean }) => {
       const cfg = loadConfig();
-      const [{ openStore }, { buildDigest, digestDeps, digestTargets, runAllChecks }] = await Promise.all([import('../app.js'), import('../digest/runner.js')]);
+      const [{ openStore }, { buildDigest, digestDeps, runAllChecks }, { digestTargets }] = await Promise.all([import('../app.js'), import('../digest/runner.js'), import('../chat/digest-targets.js')]);
       const engine = await openEngine(cfg);
       const store = await openStore(cfg, 'pastes, checks and threads from');
       let built;

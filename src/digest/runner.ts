@@ -42,14 +42,6 @@ export async function buildDigest(deps: DigestDeps, results: CheckResult[], now 
   return { data, png, reply: digestReply(data, png, today), today: today.fields.paragraph! };
 }
 
-/** Where the scheduled digest goes: the digest channel on each connected platform. */
-export function digestTargets(cfg: MedicConfig): ReplyTarget[] {
-  const out: ReplyTarget[] = [];
-  if (cfg.discord) out.push({ platform: 'discord', channelId: cfg.digest.channels.discord ?? cfg.chat.digestChannel, threadId: null });
-  if (cfg.slack) out.push({ platform: 'slack', channelId: cfg.digest.channels.slack ?? cfg.chat.digestChannel, threadId: null });
-  return out;
-}
-
 /** Runs every registered node's checks now, in process, and keeps the history. */
 export async function runAllChecks(cfg: MedicConfig, store: RecordStore): Promise<CheckResult[]> {
   const results = (await Promise.all(cfg.nodes.map((n) => runNode(n, checksOf(n, cfg.systems), cfg.queues.checks.perNode)))).flat();
@@ -74,9 +66,12 @@ export class DigestRunner {
     this.queue = redis ? new Queue(QUEUES.digest, { connection: ownConnection(redis), prefix: bullPrefix(cfg.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS }) : null;
   }
 
-  /** Registers the daily schedule. Idempotent by id: every bot process may call it, one scheduler results. */
-  async schedule(): Promise<void> {
-    await this.queue?.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: this.cfg.digest.cron, tz: this.cfg.digest.timezone }, { name: 'run', data: { replyTo: null } });
+  /**
+   * Registers the daily schedule, posting to `targets` (the front doors say where). Idempotent by
+   * id: every bot process may call it, one scheduler results.
+   */
+  async schedule(targets: ReplyTarget[]): Promise<void> {
+    await this.queue?.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: this.cfg.digest.cron, tz: this.cfg.digest.timezone }, { name: 'run', data: { replyTo: null, targets } });
   }
 
   /** The digest now (inline), or null when it will be posted through the outbox. */

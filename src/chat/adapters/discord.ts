@@ -21,6 +21,7 @@ import { isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
+import { fetchFromHost, type Upload } from '../../bundles/download.js';
 import { parseCustomId, renderDiscord } from '../render/discord.js';
 import type { RequestOrigin } from '../router.js';
 import type { Services } from '../../app.js';
@@ -31,6 +32,9 @@ export interface DiscordOptions {
   apiUrl?: string;
 }
 
+
+/** Discord's own file hosts: uploads are downloaded from nowhere else. */
+const DISCORD_FILE_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'];
 
 /** Where a reply goes: a channel, or a thread in it. */
 export interface DiscordTarget {
@@ -109,6 +113,12 @@ export class DiscordFrontDoor {
     return { id, name, roles };
   }
 
+  /** A file someone attached, fetched only from Discord's CDN (or the configured API host). */
+  private upload(name: string, size: number, url: string): Upload {
+    const file = { platform: 'discord' as const, name, size, url };
+    return { ...file, fetch: (signal) => fetchFromHost(file, { known: DISCORD_FILE_HOSTS, configured: this.opts.apiUrl }, {}, signal) };
+  }
+
   /** People's messages in a thread before `before` (or all), oldest first, the message that started it included. */
   private earlier(thread: AnyThreadChannel, before?: string): () => Promise<string[]> {
     return async () => {
@@ -134,7 +144,7 @@ export class DiscordFrontDoor {
       isBot: message.author.bot,
       text: message.content,
       mentioned: this.client.user ? message.mentions.users.has(this.client.user.id) : false,
-      files: [...message.attachments.values()].map((a) => ({ platform: 'discord' as const, name: a.name, size: a.size, url: a.url })),
+      files: [...message.attachments.values()].map((a) => this.upload(a.name, a.size, a.url)),
       link: message.url,
       ...(inThread ? { earlier: this.earlier(channel, message.id) } : {}),
     };
@@ -223,7 +233,7 @@ export class DiscordFrontDoor {
   private async onInteraction(i: Interaction): Promise<void> {
     if (i.isChatInputCommand()) {
       const origin = this.origin(i);
-      const files = i.options.data.flatMap((o) => (o.attachment ? [{ platform: 'discord' as const, name: o.attachment.name, size: o.attachment.size, url: o.attachment.url }] : []));
+      const files = i.options.data.flatMap((o) => (o.attachment ? [this.upload(o.attachment.name, o.attachment.size, o.attachment.url)] : []));
       // Slow commands (a bundle) answer at once, then work: Discord waits three seconds at most.
       const slow = files.length > 0;
       if (slow) await i.deferReply({ flags: MessageFlags.Ephemeral });

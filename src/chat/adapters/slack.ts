@@ -4,6 +4,7 @@ import { attachmentBytes, isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { InboundMessage, Outcome } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
+import { fetchFromHost, type Upload } from '../../bundles/download.js';
 import { renderSlack } from '../render/slack.js';
 import type { RequestOrigin } from '../router.js';
 import type { Services } from '../../app.js';
@@ -20,6 +21,9 @@ export interface SlackOptions {
 
 
 type WebClient = InstanceType<typeof App>['client'];
+
+/** Slack's own file host: shared files are downloaded from nowhere else. */
+const SLACK_FILE_HOSTS = ['files.slack.com'];
 
 /**
  * The Slack front door (@slack/bolt): answers pastes with `thread_ts`, one `/medic <verb>`
@@ -91,6 +95,12 @@ export class SlackFrontDoor {
 
   private messenger(target: { channelId: string; threadId: string | null }): Messenger {
     return { target, post: (reply) => this.post(target, reply), edit: (ts, reply, answerId) => this.edit(target, ts, reply, answerId) };
+  }
+
+  /** A file someone shared, fetched only from Slack's file host, with the bot token (which goes nowhere else). */
+  private upload(name: string, size: number, url: string): Upload {
+    const file = { platform: 'slack' as const, name, size, url };
+    return { ...file, fetch: (signal) => fetchFromHost(file, { known: SLACK_FILE_HOSTS, configured: this.opts.apiUrl }, { authorization: `Bearer ${this.opts.botToken}` }, signal) };
   }
 
   /** The permalink form of a thread: `https://team.slack.com/archives/C123/p1700000000000100`. */
@@ -179,7 +189,7 @@ export class SlackFrontDoor {
         text,
         mentioned,
         ...(this.link(m.channel, m.thread_ts ?? m.ts) ? { link: this.link(m.channel, m.thread_ts ?? m.ts)! } : {}),
-        files: (m.files ?? []).filter((f) => f.url_private_download ?? f.url_private).map((f) => ({ platform: 'slack' as const, name: f.name ?? 'upload', size: f.size ?? 0, url: (f.url_private_download ?? f.url_private)! })),
+        files: (m.files ?? []).filter((f) => f.url_private_download ?? f.url_private).map((f) => this.upload(f.name ?? 'upload', f.size ?? 0, (f.url_private_download ?? f.url_private)!)),
       };
       const outcome = await this.svc.router.onMessage(inbound, this.messenger({ channelId: m.channel, threadId: m.thread_ts ?? m.ts }));
       await this.deliver(client, { channelId: m.channel, threadTs: m.thread_ts ?? m.ts, userId: inbound.user.id }, outcome);
