@@ -7,6 +7,26 @@ import { z } from 'zod';
 import { NodeSchema, SystemChecksSchema } from './checks/spec.js';
 import { ABSTAIN_BELOW } from './triage/scoring.js';
 import { problems } from './text/problems.js';
+import cronParser from 'cron-parser';
+
+/** A cron pattern BullMQ's scheduler (cron-parser) accepts. */
+function isCron(pattern: string): boolean {
+  try {
+    cronParser.parseExpression(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A configuration problem a user can fix; the message says how. */
 export class ConfigError extends Error {
@@ -104,8 +124,8 @@ const FileSchema = z
     systems: SystemChecksSchema.default({}),
     digest: z
       .object({
-        cron: z.string().regex(/^\S+(\s+\S+){4,5}$/, 'a cron pattern such as "0 9 * * *"').default('0 9 * * *'),
-        timezone: z.string().min(1).default('UTC'),
+        cron: z.string().refine(isCron, 'a cron pattern such as "0 9 * * *" (minute hour day month weekday)').default('0 9 * * *'),
+        timezone: z.string().refine(isTimeZone, 'an IANA time zone such as "UTC" or "Europe/Berlin"').default('UTC'),
         /** A triage thread with no "Fixed it" after this long is listed as unresolved. */
         unresolvedHours: z.number().int().min(1).max(24 * 30).default(24),
         /** Where the digest goes per platform (a channel id or name); default chat.digestChannel. */

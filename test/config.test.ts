@@ -9,7 +9,7 @@ import { startRedis, startSentinel } from './redis.js';
 describe('configuration', () => {
   it('refuses an invalid medic.yaml with one line per problem and its path', async () => {
     const f = join(tempDir(), 'medic.yaml');
-    writeFileSync(f, 'chat:\n  channels: []\n  rateLimit: { perUserPerMinute: "ten" }\n  colour: blue\nserver: { port: 99999 }\n');
+    writeFileSync(f, 'chat:\n  channels: []\n  rateLimit: { perUserPerMinute: "ten" }\n  colour: blue\nserver: { port: 99999 }\ndigest: { cron: "61 9 * * *", timezone: Mars/Olympus }\n');
     const r = await medic(['cards'], { env: { MEDIC_CONFIG: f } });
     assert.equal(r.code, 2);
     const lines = r.stderr.trim().split('\n');
@@ -18,6 +18,9 @@ describe('configuration', () => {
     assert.ok(lines.some((l) => /^ {2}chat\.rateLimit\.perUserPerMinute: /.test(l)));
     assert.ok(lines.some((l) => /^ {2}chat: .*colour/.test(l)));
     assert.ok(lines.some((l) => /^ {2}server\.port: /.test(l)));
+    // The schedule is checked by the parser BullMQ uses, not by its shape.
+    assert.ok(lines.some((l) => /^ {2}digest\.cron: a cron pattern/.test(l)));
+    assert.ok(lines.some((l) => /^ {2}digest\.timezone: an IANA time zone/.test(l)));
   });
 
   it('accepts medic.example.yaml', async () => {
