@@ -1,3 +1,4 @@
+import { slug as githubSlug } from 'github-slugger';
 import type { CodeBlock, ProblemCard, Step } from './card.js';
 import { extractCommands, isShell } from './commands.js';
 import { type Block, type ListItem, parseBlocks, plainInline } from './markdown.js';
@@ -44,13 +45,9 @@ export function parseGuide(guide: string, source: string): ProblemCard[] {
   return cards;
 }
 
-/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+/** GitHub's heading anchor (github-slugger, the algorithm guide links use), of the heading's plain text. */
 export function slugify(text: string): string {
-  return plainInline(text)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .trim()
-    .replace(/\s/g, '-');
+  return githubSlug(plainInline(text));
 }
 
 function buildSections(blocks: Block[], totalLines: number): Section {
