@@ -135,11 +135,9 @@ function readTable(tokens: Token[], start: number): [{ header: string[]; rows: s
 
 /** Removes Markdown emphasis, links and inline code markers from inline text. */
 export function plainInline(text: string): string {
-  return text
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/__([^_]+)__/g, '$1')
-    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1$2')
-    .replace(/`([^`]*)`/g, '$1')
+  const inline = md.parseInline(text, {})[0]?.children ?? [];
+  return inline
+    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.type === 'image' ? t.content : t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : ''))
+    .join('')
     .trim();
 }
