@@ -1,3 +1,4 @@
+import { LEVEL_MENTION } from '../text/log-level.js';
 import { readFile } from 'node:fs/promises';
 import { parse as parseEnv } from 'dotenv';
 import { parse as parseToml } from 'smol-toml';
@@ -43,7 +44,8 @@ const CONFIG_EXT: Array<[RegExp, ConfigFormat]> = [
 ];
 
 const LOG_NAME = /\.(?:log|out|err|jsonl)$|(?:^|[/._-])(?:logs?|journal|journalctl|stderr|stdout|debug|syslog|messages)(?:[/._-]|$)|\.log\.\d+$/i;
-const LEVELISH = /\b(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b|level=\w+|"level":|^\S+ \S+ \S+\[\d+\]:|^[IWEF]\d{4} /;
+/** A log line's marks besides a level word: a syslog prefix, a klog header. */
+const LOGLINE = /^\S+ \S+ \S+\[\d+\]:|^[IWEF]\d{4} /;
 const TIMEISH = /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:)/;
 
 const head = (abs: string, bytes = HEAD_BYTES) => readHead(abs, bytes);
@@ -59,7 +61,7 @@ export function classifyHead(file: BundleFile, buf: Buffer): InventoryEntry {
   const text = buf.toString('utf8');
   if (/\.(?:pem|crt|cer)$/i.test(file.name) || text.includes('-----BEGIN CERTIFICATE-----')) return { ...file, kind: 'cert', snapshots: [] };
   const lines = text.split('\n').slice(0, 40);
-  const logish = lines.filter((l) => LEVELISH.test(l) || TIMEISH.test(l)).length;
+  const logish = lines.filter((l) => LEVEL_MENTION.test(l) || LOGLINE.test(l) || TIMEISH.test(l)).length;
   const jsonLines = lines.filter((l) => /^\s*\{.*\}\s*$/.test(l)).length;
   const configFormat = CONFIG_EXT.find(([re]) => re.test(file.name))?.[1];
   if (configFormat && !(configFormat === 'json' && jsonLines > 1) && !LOG_NAME.test(file.name)) return { ...file, kind: 'config', format: configFormat, snapshots: [] };

@@ -1,3 +1,4 @@
+import { startsWithLevel } from '../text/log-level.js';
 import type { CodeBlock } from './card.js';
 
 const SHELL_LANGS = new Set(['', 'bash', 'sh', 'shell', 'console', 'zsh', 'shell-session']);
@@ -53,6 +54,6 @@ function looksLikeCommand(line: string): boolean {
   if (/^(if|then|else|fi|for|do|done|while|echo\s+"[^"]*"\s*$)$/.test(first)) return false;
   if (/^(set|shift|exit|return|local|function)$/.test(first)) return false;
   // Log output pasted into a shell block is not a command.
-  if (/^(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|level=)/.test(first)) return false;
+  if (startsWithLevel(first)) return false;
   return /^[\w./~$(-]/.test(first);
 }

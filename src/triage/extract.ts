@@ -1,3 +1,4 @@
+import { startsWithLevel } from '../text/log-level.js';
 import { lineTemplate, stripAnsi } from '../text/mask.js';
 
 export interface SalientLine {
@@ -95,5 +96,5 @@ function isProse(text: string): boolean {
   const words = text.trim().split(/\s+/);
   if (words.length < 5) return false;
   const plain = words.filter((w) => /^[A-Za-z'’,.?!()~-]+$/.test(w)).length;
-  return plain / words.length >= 0.7 && !/^\W*(ERROR|WARN|INFO|DEBUG|TRACE|level=)/i.test(text.trim());
+  return plain / words.length >= 0.7 && !startsWithLevel(text, true);
 }
