@@ -35,3 +35,8 @@ export interface ProblemCard {
   body: string[];
   lines: { start: number; end: number };
 }
+
+/** A heading as it names a problem: without "Problem:" or "Issue:", a list number, or quotes around an error. */
+export function bareTitle(title: string): string {
+  return title.replace(/^(problem|issue)\s*:\s*/i, '').replace(/^\d+\.\s*/, '').replace(/^["“](.*)["”]$/, '$1');
+}

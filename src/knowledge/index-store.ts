@@ -58,6 +58,7 @@ export function readGuides(dir: string): Guide[] {
 
 /** What the dense index embeds for a card: what the problem looks like, not how to fix it. */
 export function cardEmbeddingText(c: ProblemCard): string {
+  // Not bareTitle: list numbers and quoted errors stay in what the dense model was measured on.
   const title = c.title.replace(/^(problem|issue)\s*:\s*/i, '');
   const what = [...c.errorLines, ...c.symptoms, ...c.causes];
   // Procedures describe the situation in their intro and step titles instead of symptoms.

@@ -1,4 +1,4 @@
-import type { ProblemCard } from './card.js';
+import { bareTitle, type ProblemCard } from './card.js';
 import { termCounts, tokenize } from '../text/tokens.js';
 
 export const FIELDS = ['title', 'context', 'errors', 'symptoms', 'causes', 'body'] as const;
@@ -18,7 +18,7 @@ const K1 = 1.2;
 export function cardFieldText(c: ProblemCard): Record<Field, string> {
   return {
     // "Problem:", "Issue:" and list numbers ("2. ") name nothing.
-    title: c.title.replace(/^(problem|issue)\s*:\s*|^\d+\.\s*/i, ''),
+    title: bareTitle(c.title),
     context: c.path.slice(0, -1).map((h) => h.replace(/^\d+\.\s*/, '')).join(' \n'),
     errors: c.errorLines.join('\n'),
     symptoms: c.symptoms.join('\n'),

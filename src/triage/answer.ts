@@ -1,11 +1,11 @@
 import { clip } from '../text/clip.js';
-import type { ProblemCard } from '../knowledge/card.js';
+import { bareTitle, type ProblemCard } from '../knowledge/card.js';
 import type { Citation, Reply, ReplySection } from '../reply/reply.js';
 import type { Candidate } from './retrieve.js';
 import { redactText } from '../text/redact.js';
 
 export function displayTitle(card: ProblemCard): string {
-  return card.title.replace(/^(problem|issue)\s*:\s*/i, '').replace(/^\d+\.\s*/, '').replace(/^["“](.*)["”]$/, '$1');
+  return bareTitle(card.title);
 }
 
 export function citation(card: ProblemCard): Citation {

@@ -1,5 +1,5 @@
 import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
-import type { ProblemCard } from '../knowledge/card.js';
+import { bareTitle, type ProblemCard } from '../knowledge/card.js';
 import type { LexicalIndex } from '../knowledge/lexical.js';
 import { errorTemplate, lineTemplate } from '../text/mask.js';
 import { tokenize, weightedTokens } from '../text/tokens.js';
@@ -77,7 +77,7 @@ export class Retriever {
       ...c.errorLines.map((t) => line(t, 1)),
       ...c.symptoms.filter((s) => !c.errorLines.includes(s)).map((t) => line(t, SYMPTOM_TRUST)),
       // A problem's heading names it in words, like a symptom does.
-      ...(c.kind === 'problem' && !c.errorLines.length ? [line(c.title.replace(/^(problem|issue)\s*:\s*|^\d+\.\s*/i, ''), SYMPTOM_TRUST)] : []),
+      ...(c.kind === 'problem' && !c.errorLines.length ? [line(bareTitle(c.title), SYMPTOM_TRUST)] : []),
     ]);
     this.commands = cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2));
     cards.forEach((c, i) => {
