@@ -1,10 +1,11 @@
+import { NodeSlots } from '../src/queue/node-slots.js';
+import type { JobProcessor } from './processor.js';
 import { type Job, UnrecoverableError } from 'bullmq';
-import type { NodeSlots } from '../src/queue/node-slots.js';
 import type { MedicConfig } from '../src/config.js';
 import { runCheck, type CheckResult } from '../src/checks/run.js';
 import { jobSpecs, resultsReply } from '../src/checks/runner.js';
 import type { ProblemCard } from '../src/knowledge/card.js';
-import { CheckJobSchema , parseJob } from '../src/queue/jobs.js';
+import { CheckJobSchema, parseJob } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 
@@ -32,3 +33,8 @@ export function checksProcessor(deps: { cfg: MedicConfig; store: RecordStore; ou
     return results;
   };
 }
+
+export const checks: JobProcessor = {
+  concurrency: (cfg) => cfg.queues.checks.concurrency,
+  create: (d) => checksProcessor({ cfg: d.cfg, store: d.store, outbox: d.outbox, slots: new NodeSlots(d.redis, d.cfg.redisPrefix, d.cfg.queues.checks.perNode), cards: d.cards }),
+};

@@ -1,3 +1,4 @@
+import type { JobProcessor } from './processor.js';
 import { FlowProducer, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { MedicConfig } from '../src/config.js';
@@ -46,3 +47,8 @@ export function digestProcessor(deps: { cfg: MedicConfig; redis: RedisClient; st
   };
   return Object.assign(processor, { close: async () => flows?.close() });
 }
+
+export const digest: JobProcessor = {
+  concurrency: () => 1,
+  create: (d) => digestProcessor({ cfg: d.cfg, redis: d.redis, store: d.store, outbox: d.outbox, engine: d.engine, llm: d.llm }),
+};

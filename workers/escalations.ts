@@ -1,8 +1,9 @@
+import type { JobProcessor } from './processor.js';
 import type { Job } from 'bullmq';
 import type { MedicConfig } from '../src/config.js';
 import { escalate } from '../src/escalate/escalate.js';
 import { escalationInput, escalationReply, trackerFor } from '../src/escalate/runner.js';
-import { EscalationJobSchema , parseJob } from '../src/queue/jobs.js';
+import { EscalationJobSchema, parseJob } from '../src/queue/jobs.js';
 import type { Outbox } from '../src/queue/outbox.js';
 import type { RecordStore } from '../src/store/records.js';
 import type { LlmClient } from '../src/llm/client.js';
@@ -19,3 +20,8 @@ export function escalationsProcessor(deps: { cfg: MedicConfig; store: RecordStor
     return r;
   };
 }
+
+export const escalations: JobProcessor = {
+  concurrency: () => 4,
+  create: (d) => escalationsProcessor({ cfg: d.cfg, store: d.store, outbox: d.outbox, llm: d.llm }),
+};

@@ -1,18 +1,22 @@
 import { Worker } from 'bullmq';
-import { bullPrefix, QUEUES } from '../src/queue/names.js';
+import { bullPrefix } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
-import { checksProcessor } from './checks.js';
-import { bundlesProcessor } from './bundles.js';
-import { escalationsProcessor } from './escalations.js';
-import { digestProcessor } from './digest.js';
+import type { QueueName } from '../src/queue/names.js';
+import { bundles } from './bundles.js';
+import { checks } from './checks.js';
+import { digest } from './digest.js';
+import { escalations } from './escalations.js';
+import type { JobProcessor, WorkerDeps } from './processor.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { llmFor } from '../src/llm/client.js';
-import { NodeSlots } from '../src/queue/node-slots.js';
 import type { StartWorkers } from '../src/queue/worker-pool.js';
 import { readGuides } from '../src/knowledge/index-store.js';
 import { parseGuide } from '../src/knowledge/guide-parser.js';
 
 export { WORKER_QUEUES } from '../src/queue/names.js';
+
+/** Every queue's processor: what `medic worker --queues` can run. */
+const PROCESSORS: Record<Exclude<QueueName, 'outbox'>, JobProcessor> = { checks, bundles, digest, escalations };
 
 export const startWorkers: StartWorkers = (deps) => {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
@@ -29,22 +33,19 @@ export const startWorkers: StartWorkers = (deps) => {
   const closers: Array<() => Promise<unknown>> = [];
   // The engine for bundles loads on the first bundle (without the dense model: bundles match on error lines).
   let engine: Promise<TriageEngine> | null = null;
-  const llm = llmFor(deps.cfg);
-  const openEngine = () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) }));
+  const shared: WorkerDeps = {
+    ...deps,
+    outbox,
+    cards,
+    engine: () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) })),
+    llm: llmFor(deps.cfg),
+  };
   for (const q of deps.queues) {
-    if (q === QUEUES.checks) {
-      const perNode = deps.cfg.queues.checks.perNode;
-      workers.push(new Worker(q, checksProcessor({ cfg: deps.cfg, store: deps.store, outbox, slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, perNode), cards }), { ...common, concurrency: deps.cfg.queues.checks.concurrency }));
-    } else if (q === QUEUES.bundles) {
-      // A bundle is heavy (CPU and temp disk): a few at a time, with a lock long enough for a large one.
-      workers.push(new Worker(q, bundlesProcessor({ cfg: deps.cfg, outbox, store: deps.store, engine: openEngine, llm, log: deps.log }), { ...common, concurrency: deps.cfg.queues.bundles.concurrency, lockDuration: Math.max(deps.cfg.queues.lockMs, 60_000) }));
-    } else if (q === QUEUES.digest) {
-      const processor = digestProcessor({ cfg: deps.cfg, redis: deps.redis, store: deps.store, outbox, engine: openEngine, llm });
-      closers.push(processor.close);
-      workers.push(new Worker(q, processor, { ...common, concurrency: 1 }));
-    } else if (q === QUEUES.escalations) {
-      workers.push(new Worker(q, escalationsProcessor({ cfg: deps.cfg, store: deps.store, outbox, llm }), { ...common, concurrency: 4 }));
-    } else throw new Error(`no worker for the ${q} queue in this version`);
+    if (q === 'outbox') throw new Error('the outbox belongs to the bot: no worker consumes it');
+    const p = PROCESSORS[q];
+    const processor = p.create(shared);
+    if (processor.close) closers.push(processor.close);
+    workers.push(new Worker(q, processor, { ...common, concurrency: p.concurrency(deps.cfg), ...(p.lockMs ? { lockDuration: p.lockMs(deps.cfg) } : {}) }));
   }
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));

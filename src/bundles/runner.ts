@@ -64,6 +64,39 @@ export function bundleSummary(r: BundleReport): BundleSummary {
   return { name: r.bundle, at: r.analyzedAt, failures: r.findings.filter((f) => f.severity === 'fail').length, warnings: r.findings.filter((f) => f.severity === 'warn').length, top };
 }
 
+/** A bundle's answer for chat: its report, or why it was refused. */
+export interface BundleAnswer {
+  reply: Reply;
+  refused: boolean;
+  answerId?: string;
+  findings?: number;
+}
+
+/**
+ * Analyzes a bundle on disk for chat, inline or on a worker alike: progress goes to `progress`
+ * (throttled, ending "Done" or "Refused"), and the answer is the report or the refusal. An error
+ * that is not the bundle's fault is thrown.
+ */
+export async function analyzeForChat(
+  deps: { cfg: MedicConfig; store: RecordStore; llm: LlmClient | null; engine: () => Promise<TriageEngine>; log: Logger },
+  path: string,
+  o: { name: string; target: ReplyTarget; userId: string; progress: (stage: string) => Promise<void> },
+): Promise<BundleAnswer> {
+  const show = new Throttle<string>(PROGRESS_EVERY_MS, o.progress, (err) => deps.log.warn({ err }, 'bundle progress update failed'));
+  try {
+    const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: o.name, onProgress: (p) => show.push(describeProgress(p)) });
+    await show.settle();
+    const { reply, answerId } = await reportForChat(deps.store, deps.llm, report, o.target, o.userId);
+    await o.progress(`Done: ${report.findings.length} findings.`);
+    return { reply, refused: false, answerId, findings: report.findings.length };
+  } catch (err) {
+    await show.settle();
+    if (!(err instanceof BundleError)) throw err;
+    await o.progress('Refused.');
+    return { reply: refusalReply(o.name, err), refused: true };
+  }
+}
+
 /**
  * Runs bundle analysis for chat: downloads the upload from its platform, then analyzes it on
  * the `bundles` queue when Redis is there (the report reaches the thread through the outbox),
@@ -73,12 +106,12 @@ export class BundleRunner {
   private readonly producer: Producer | null;
 
   constructor(
-    private readonly cfg: MedicConfig,
-    private readonly engine: () => Promise<TriageEngine>,
+    readonly cfg: MedicConfig,
+    readonly engine: () => Promise<TriageEngine>,
     redis: RedisClient | null,
-    private readonly store: RecordStore,
-    private readonly log: Logger,
-    private readonly llm: LlmClient | null = null,
+    readonly store: RecordStore,
+    readonly log: Logger,
+    readonly llm: LlmClient | null = null,
   ) {
     this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
   }
@@ -121,11 +154,9 @@ export class BundleRunner {
         upload = null; // the worker owns it now
         return null;
       }
-      const report = await analyzeBundle(path, await this.engine(), { limits: this.cfg.bundles, name: file.name, onProgress: (p) => show.push(describeProgress(p)) });
       await show.settle();
-      const { reply, answerId } = await reportForChat(this.store, this.llm, report, target, userId);
-      if (ack) await messenger.edit(ack, progressReply(file.name, `Done: ${report.findings.length} findings.`));
-      return { reply, refused: false, answerId };
+      const answer = await analyzeForChat(this, path, { name: file.name, target, userId, progress: async (stage) => void (ack && (await messenger.edit(ack, progressReply(file.name, stage)))) });
+      return { reply: answer.reply, refused: answer.refused, ...(answer.answerId ? { answerId: answer.answerId } : {}) };
     } catch (err) {
       await show.settle();
       if (!(err instanceof BundleError)) throw err;
