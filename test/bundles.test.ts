@@ -61,6 +61,9 @@ describe('medic analyze', () => {
         const [a, b] = [report.findings[i - 1]!, report.findings[i]!];
         assert.ok(rank[a.severity] > rank[b.severity] || (rank[a.severity] === rank[b.severity] && a.count >= b.count), `${a.title} before ${b.title}`);
       }
+      // One fact, one finding: no evidence line stands under two (two analyzers reading one broken file are one finding).
+      const lines = report.findings.flatMap((f) => f.evidence.map((e) => `${e.file}:${e.line}`));
+      assert.equal(new Set(lines).size, lines.length, `a line under two findings: ${lines.join(' ')}`);
       for (const f of report.findings) {
         if (f.severity !== 'info') assert.ok(f.evidence.length > 0, `${f.title} has no evidence`);
         for (const e of f.evidence) assert.match(`${e.file}:${e.line}`, /^[^:]+:\d+$/);

@@ -163,6 +163,33 @@ export async function analyzeBundle(input: string, engine: TriageEngine, opts: A
 const RANK: Record<Severity, number> = { fail: 3, warn: 2, info: 1 };
 
 /** Findings ranked by severity, then by count. */
+/**
+ * Each evidence line counts under one finding. Findings that cite exactly the same lines are one
+ * fact seen twice (two analyzers reading one broken file): the one with a fix stays. A line cited
+ * by a finding ranked higher is left out of the others, and a finding left with none is dropped.
+ */
+function oneFindingPerLine(ranked: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const sameLines = new Map<string, number>();
+  const claimed = new Set<string>();
+  const at = (e: Evidence) => `${e.file}:${e.line}`;
+  for (const f of ranked) {
+    const key = f.evidence.length ? f.evidence.map(at).sort().join('\n') : null;
+    const twin = key === null ? undefined : sameLines.get(key);
+    if (twin !== undefined) {
+      if (!out[twin]!.fix && f.fix) out[twin] = f;
+      continue;
+    }
+    if (key !== null) sameLines.set(key, out.length);
+    const evidence = f.evidence.filter((e) => !claimed.has(at(e)));
+    for (const e of f.evidence) claimed.add(at(e));
+    // Every line of it already stands under findings ranked higher: it adds nothing.
+    if (f.evidence.length && !evidence.length) continue;
+    out.push(evidence.length === f.evidence.length ? f : { ...f, evidence });
+  }
+  return out;
+}
+
 export function rankFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.count - a.count || a.title.localeCompare(b.title));
 }
@@ -277,7 +304,7 @@ async function matchFindings(engine: TriageEngine, clusters: Cluster[], results:
       checks: checksOf(fix),
     });
   }
-  return rankFindings(findings);
+  return oneFindingPerLine(rankFindings(findings));
 }
 
 /** Files read whole (configs, snapshots, small text) are counted for secrets in full, as troubleshoot.sh reports. */
