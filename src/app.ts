@@ -10,6 +10,7 @@ import { TriageEngine } from './triage/engine.js';
 import { ChatMetrics } from './chat/metrics.js';
 import { Router } from './chat/router.js';
 import { CheckRunner } from './checks/runner.js';
+import { Producer } from './queue/producer.js';
 import { BundleRunner } from './bundles/runner.js';
 import { EscalationRunner } from './escalate/runner.js';
 import { DigestRunner } from './digest/runner.js';
@@ -64,7 +65,8 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const engine = await TriageEngine.open(cfg, { onNotice: notice });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   // The console receives nothing through the outbox: its jobs run in process, whatever holds the records.
-  const jobs = opts.inlineJobs ? null : redis;
+  // One producer puts every kind of job on its queue.
+  const jobs = opts.inlineJobs || !redis ? null : new Producer(redis, cfg.redisPrefix);
   const checks = new CheckRunner(cfg, store, jobs, (id) => engine.card(id));
   const llm = llmFor(cfg);
   const bundles = new BundleRunner(cfg, async () => engine, jobs, store, log, llm);
@@ -82,10 +84,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     digest,
     mode: modeLine,
     async close() {
-      await checks.close();
-      await bundles.close();
-      await escalations.close();
-      await digest.close();
+      await jobs?.close();
       await store.close();
       log.flush();
     },

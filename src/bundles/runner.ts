@@ -6,8 +6,7 @@ import type { Messenger } from '../progress.js';
 import type { Upload } from './download.js';
 import { notice, type Reply } from '../reply/reply.js';
 import type { ReplyTarget } from '../queue/jobs.js';
-import { Producer } from '../queue/producer.js';
-import type { RedisClient } from '../store/redis.js';
+import type { Producer } from '../queue/producer.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { analyzeBundle, type AnalyzeProgress, type BundleReport } from './analyze.js';
 import type { BundleSummary, RecordStore } from '../store/records.js';
@@ -103,18 +102,15 @@ export async function analyzeForChat(
  * or in process on the embedded defaults. Progress edits one message.
  */
 export class BundleRunner {
-  private readonly producer: Producer | null;
-
   constructor(
     readonly cfg: MedicConfig,
     readonly engine: () => Promise<TriageEngine>,
-    redis: RedisClient | null,
+    /** Where jobs go when Redis is there (null: they run here). */
+    private readonly producer: Producer | null,
     readonly store: RecordStore,
     readonly log: Logger,
     readonly llm: LlmClient | null = null,
-  ) {
-    this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
-  }
+  ) {}
 
   get uploads(): string {
     return join(this.cfg.dataDir, 'uploads');
@@ -167,7 +163,4 @@ export class BundleRunner {
     }
   }
 
-  async close(): Promise<void> {
-    await this.producer?.close();
-  }
 }

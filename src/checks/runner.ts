@@ -1,8 +1,7 @@
-import type { RedisClient } from '../store/redis.js';
 import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import type { CheckJob } from '../queue/jobs.js';
-import { Producer } from '../queue/producer.js';
+import type { Producer } from '../queue/producer.js';
 import type { RecordStore } from '../store/records.js';
 import { checksOf, renderTable, runNode, type CheckResult } from './run.js';
 import type { ProblemCard } from '../knowledge/card.js';
@@ -39,16 +38,13 @@ export function resultsReply(node: string, results: CheckResult[]): Reply {
  * (the result reaches the thread through the outbox), in process on the embedded defaults.
  */
 export class CheckRunner {
-  private readonly producer: Producer | null;
-
   constructor(
     private readonly cfg: MedicConfig,
     private readonly store: RecordStore,
-    redis: RedisClient | null,
+    /** Where jobs go when Redis is there (null: they run here). */
+    private readonly producer: Producer | null,
     private readonly card: (id: string) => ProblemCard | undefined,
-  ) {
-    this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
-  }
+  ) {}
 
   /** Either the results now (inline) or null when they will arrive through the outbox. */
   async run(job: CheckJob): Promise<Reply | null> {
@@ -72,7 +68,4 @@ export class CheckRunner {
     return { nodes, count: planChecks(c).length };
   }
 
-  async close(): Promise<void> {
-    await this.producer?.close();
-  }
 }

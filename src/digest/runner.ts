@@ -1,13 +1,9 @@
-import { Queue } from 'bullmq';
 import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import { checksOf, runNode, type CheckResult } from '../checks/run.js';
-import { bullPrefix, QUEUES } from '../queue/names.js';
 import type { ReplyTarget } from '../queue/jobs.js';
-import { DEFAULT_JOB_OPTIONS } from '../queue/jobs.js';
-import { ownConnection } from '../queue/outbox.js';
 import type { RecordStore } from '../store/records.js';
-import type { RedisClient } from '../store/redis.js';
+import type { Producer } from '../queue/producer.js';
 import { displayTitle } from '../triage/answer.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { renderTimeline } from './chart.js';
@@ -54,37 +50,31 @@ export async function runAllChecks(cfg: MedicConfig, store: RecordStore): Promis
  * collection) when Redis is there; in process on the embedded defaults.
  */
 export class DigestRunner {
-  private readonly queue: Queue | null;
-
   constructor(
     private readonly cfg: MedicConfig,
     private readonly store: RecordStore,
     private readonly engine: () => Promise<TriageEngine>,
-    redis: RedisClient | null,
+    /** Where jobs go when Redis is there (null: they run here). */
+    private readonly producer: Producer | null,
     private readonly llm: LlmClient | null = null,
-  ) {
-    this.queue = redis ? new Queue(QUEUES.digest, { connection: ownConnection(redis), prefix: bullPrefix(cfg.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS }) : null;
-  }
+  ) {}
 
   /**
    * Registers the daily schedule, posting to `targets` (the front doors say where). Idempotent by
    * id: every bot process may call it, one scheduler results.
    */
   async schedule(targets: ReplyTarget[]): Promise<void> {
-    await this.queue?.upsertJobScheduler(DIGEST_SCHEDULER_ID, { pattern: this.cfg.digest.cron, tz: this.cfg.digest.timezone }, { name: 'run', data: { replyTo: null, targets } });
+    await this.producer?.scheduleDigest(DIGEST_SCHEDULER_ID, { pattern: this.cfg.digest.cron, tz: this.cfg.digest.timezone }, targets);
   }
 
   /** The digest now (inline), or null when it will be posted through the outbox. */
   async run(replyTo: ReplyTarget | null): Promise<Reply | null> {
-    if (this.queue) {
-      await this.queue.add('run', { replyTo });
+    if (this.producer) {
+      await this.producer.enqueueDigest({ replyTo });
       return null;
     }
     const results = await runAllChecks(this.cfg, this.store);
     return (await buildDigest(digestDeps(this.cfg, this.store, await this.engine()), results, new Date(), this.llm)).reply;
   }
 
-  async close(): Promise<void> {
-    await this.queue?.close();
-  }
 }

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import type { MedicConfig } from '../config.js';
 import { notice, type Reply } from '../reply/reply.js';
 import type { EscalationJob } from '../queue/jobs.js';
-import { Producer } from '../queue/producer.js';
+import type { Producer } from '../queue/producer.js';
 import type { RecordStore } from '../store/records.js';
-import type { RedisClient } from '../store/redis.js';
 import { escalate, type EscalationResult, escalationSummary } from './escalate.js';
 import { FileTracker } from './file-tracker.js';
 import { GitHubTracker } from './github-tracker.js';
@@ -34,16 +33,13 @@ export function escalationReply(r: EscalationResult): Reply {
 
 /** Escalation for chat and the CLI: an `escalations` job when Redis is there, in process otherwise. */
 export class EscalationRunner {
-  private readonly producer: Producer | null;
-
   constructor(
     private readonly cfg: MedicConfig,
     private readonly store: RecordStore,
-    redis: RedisClient | null,
+    /** Where jobs go when Redis is there (null: they run here). */
+    private readonly producer: Producer | null,
     private readonly llm: LlmClient | null = null,
-  ) {
-    this.producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
-  }
+  ) {}
 
   /** The answer now (inline), or null when it will reach the thread through the outbox. */
   async run(job: EscalationJob): Promise<Reply | null> {
@@ -55,7 +51,4 @@ export class EscalationRunner {
     return escalationReply(r);
   }
 
-  async close(): Promise<void> {
-    await this.producer?.close();
-  }
 }

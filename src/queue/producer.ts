@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { RedisClient } from '../store/redis.js';
 import type { CheckResult } from '../checks/run.js';
-import { type BundleJob, BundleJobSchema, type CheckJob, CheckJobSchema, DEFAULT_JOB_OPTIONS, type EscalationJob, EscalationJobSchema } from './jobs.js';
+import { type BundleJob, BundleJobSchema, type CheckJob, CheckJobSchema, DEFAULT_JOB_OPTIONS, type EscalationJob, EscalationJobSchema, type ReplyTarget } from './jobs.js';
 import { bullPrefix, QUEUES } from './names.js';
 import { ownConnection } from './outbox.js';
 
@@ -10,6 +10,7 @@ export class Producer {
   private readonly checks: Queue;
   private bundles: Queue | null = null;
   private escalations: Queue | null = null;
+  private digest: Queue | null = null;
   private events: QueueEvents | null = null;
   private escalationEvents: QueueEvents | null = null;
 
@@ -44,6 +45,21 @@ export class Producer {
     return added.waitUntilFinished(this.escalationEvents, timeoutMs);
   }
 
+  /** A digest now, posted to `replyTo` (a thread) or to the scheduled targets. */
+  async enqueueDigest(data: { replyTo: ReplyTarget | null; targets?: ReplyTarget[] }): Promise<void> {
+    await this.digestQueue().add('run', data);
+  }
+
+  /** The daily digest, by id: every bot may register it and one schedule results. */
+  async scheduleDigest(id: string, when: { pattern: string; tz: string }, targets: ReplyTarget[]): Promise<void> {
+    await this.digestQueue().upsertJobScheduler(id, when, { name: 'run', data: { replyTo: null, targets } });
+  }
+
+  private digestQueue(): Queue {
+    this.digest ??= new Queue(QUEUES.digest, { connection: ownConnection(this.redis), prefix: bullPrefix(this.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    return this.digest;
+  }
+
   async enqueueChecks(job: CheckJob): Promise<string> {
     const data = CheckJobSchema.parse(job);
     const added = await this.checks.add('run', data);
@@ -72,5 +88,6 @@ export class Producer {
     await this.bundles?.close();
     await this.escalationEvents?.close();
     await this.escalations?.close();
+    await this.digest?.close();
   }
 }
