@@ -44,10 +44,11 @@ export function recordsWhere(cfg: MedicConfig, redis: RedisClient | null): strin
 
 /**
  * The record store alone (for CLI verbs): Redis when it answers, the file otherwise. It says
- * which on stderr, after `what` ("feedback from", "last status from").
+ * which on stderr, after `what` ("feedback from", "last status from"). A verb that has looked for
+ * Redis already passes what it found, so it is not looked for twice.
  */
-export async function openStore(cfg: MedicConfig, what: string): Promise<RecordStore> {
-  const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
+export async function openStore(cfg: MedicConfig, what: string, resolved?: RedisClient | null): Promise<RecordStore> {
+  const redis = resolved === undefined ? await resolveRedis(cfg.redisUrl, cfg.redisTopology) : resolved;
   process.stderr.write(`medic: ${what} ${recordsWhere(cfg, redis)}\n`);
   return storeFor(cfg, redis);
 }

@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { type BundleLimits, BundleError, formatBytes, MB } from './limits.js';
-import { looksBinary } from '../text/binary.js';
+import { BINARY_SAMPLE_BYTES, looksBinary } from '../text/binary.js';
 
 /** One readable file of a bundle: its name inside the bundle and where it is on disk. */
 export interface BundleFile {
@@ -61,7 +61,7 @@ export function sniffFormat(head: Buffer): Format {
 
 /** NUL bytes, or mostly non-text bytes, in the first block. */
 /** The first `bytes` of a file. */
-export async function readHead(path: string, bytes = 8192): Promise<Buffer> {
+export async function readHead(path: string, bytes = BINARY_SAMPLE_BYTES): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);

@@ -29,14 +29,9 @@ export function register(program: Command): void {
       const redis = o.queue ? await resolveRedis(cfg.redisUrl, cfg.redisTopology) : null;
       if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
       const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
-      if (producer && (await producer.consumers('checks')) === 0) {
-        await producer.close();
-        await closeOwnConnections();
-        redis?.disconnect();
-        throw new UsageError('no worker is consuming checks; start `medic worker`, or run without --queue');
-      }
-      process.stderr.write(producer ? 'medic: running checks through the checks queue and a worker\n' : 'medic: running checks here\n');
       try {
+        if (producer && (await producer.consumers('checks')) === 0) throw new UsageError('no worker is consuming checks; start `medic worker`, or run without --queue');
+        process.stderr.write(producer ? 'medic: running checks through the checks queue and a worker\n' : 'medic: running checks here\n');
         for (const node of nodes) {
           const specs = checksOf(node, cfg.systems).filter((c) => !o.check || c.name === o.check);
           if (o.check && specs.length === 0) throw new UsageError(`node ${node.name} has no check "${o.check}"`);

@@ -50,7 +50,7 @@ export function register(program: Command): void {
           result = (await producer.runEscalation(job)) as Awaited<ReturnType<typeof escalate>>;
         } else {
           process.stderr.write(`medic: escalating here${redis ? ' (no worker is consuming escalations)' : ''}\n`);
-          const store = await openStore(cfg, 'records in');
+          const store = await openStore(cfg, 'records in', redis);
           try {
             const { llmFor } = await import('../llm/client.js');
             result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation, llmFor(cfg));

@@ -133,11 +133,15 @@ function readTable(tokens: Token[], start: number): [{ header: string[]; rows: s
   return [{ header, rows }, i + 1];
 }
 
+/** Inline tokens whose content is text a reader sees (an image's is its alt text), and line breaks. */
+const TEXT_TOKENS = new Set(['text', 'code_inline', 'image']);
+const BREAKS = new Set(['softbreak', 'hardbreak']);
+
 /** Removes Markdown emphasis, links and inline code markers from inline text. */
 export function plainInline(text: string): string {
   const inline = md.parseInline(text, {})[0]?.children ?? [];
   return inline
-    .map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : t.type === 'image' ? t.content : t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : ''))
+    .map((t) => (TEXT_TOKENS.has(t.type) ? t.content : BREAKS.has(t.type) ? ' ' : ''))
     .join('')
     .trim();
 }

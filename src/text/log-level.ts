@@ -1,5 +1,5 @@
 /** The words loggers print for a level, in the spellings seen in the wild. */
-export const LEVEL_WORDS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'WRN', 'ERROR', 'ERR', 'FATAL', 'FTL', 'CRIT', 'CRITICAL', 'PANIC', 'EMERG', 'ALERT', 'SEVERE'] as const;
+const LEVEL_WORDS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'WRN', 'ERROR', 'ERR', 'FATAL', 'FTL', 'CRIT', 'CRITICAL', 'PANIC', 'EMERG', 'ALERT', 'SEVERE'] as const;
 /** The common ones, which a line starts with when it is a log record rather than prose or a command. */
 const LEADING_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 /** Upper-case level words that mark a file as a log wherever they stand. */
