@@ -1,3 +1,5 @@
+import { LEADING_LEVEL_WORDS, PYTHON_LEVEL_WORDS } from './log-level.js';
+
 /**
  * How programs written in each language (and their runtimes) print errors and are run. These are
  * facts about languages, not about any guide: a guide shows which language its system speaks,
@@ -9,7 +11,7 @@ const MARKERS: Record<string, RegExp[]> = {
     /\bRUST_(?:LOG|BACKTRACE)\b/g,
     /\bcargo (?:build|run|install|test|update)\b/g,
     // A tracing / env_logger record: level, then the module path as target (C++ `std::` is no log target).
-    /\b(?:TRACE|DEBUG|INFO|WARN|ERROR)\s+[a-z_][a-z0-9_]*(?:::[a-z0-9_]+)+:/g,
+    new RegExp(`\\b(?:${LEADING_LEVEL_WORDS})\\s+[a-z_][a-z0-9_]*(?:::[a-z0-9_]+)+:`, 'g'),
     /\.rs:\d+/g,
     /^Caused by:\s*$/gm,
     /memory allocation of \d+ bytes failed/g,
@@ -26,7 +28,7 @@ const MARKERS: Record<string, RegExp[]> = {
     /File "[^"]+\.py", line \d+/g,
     /\bpip3? install\b/g,
     /\bpython3? (?:-m \S+|\S+\.py)\b/g,
-    /^(?:ERROR|WARNING|INFO|DEBUG|CRITICAL):[\w.]+:/gm,
+    new RegExp(`^(?:${PYTHON_LEVEL_WORDS}):[\\w.]+:`, 'gm'),
   ],
   javascript: [/\bat \S+ \([^)]*\.[cm]?[jt]s:\d+:\d+\)/g, /\bnpm (?:install|run|ci|start)\b/g, /\bnode_modules\//g, /\bUnhandledPromiseRejection/g],
   lua: [/\.lua:\d+:/g, /^stack traceback:/gm],

@@ -1,3 +1,4 @@
+import { LOG_PREFIX } from './log-level.js';
 /**
  * Masks for the variable parts of log lines. `identity` masks only what never carries
  * meaning (timestamps, ids, addresses); `template` also masks paths, numbers and quoted
@@ -54,8 +55,6 @@ export function errorTemplate(line: string): string {
   for (const [re, sub] of TEMPLATE_MASKS.slice(0, 4)) out = out.replace(re, sub);
   return messageOf(out);
 }
-
-const LOG_PREFIX = /^\s*(?:TIMESTAMP\s*)*(?:\[?\s*(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|WRN|INF|DBG|FATAL|CRIT)\s*\]?:?\s+)?(?:[\w-]+(?:(?:::|\.)[\w-]+)+:\s+)?/i;
 
 /** The message of a log line: its timestamp, level and logger target dropped. */
 export function messageOf(line: string): string {
