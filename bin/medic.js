@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { main } from '../dist/src/cli.js';
 
-// The job processors sit above src/: the entry point hands them to the CLI, loaded only for `medic worker`.
+// The worker process sits above src/: the entry point hands it to the CLI, loaded only for `medic worker`.
 process.exitCode = await main(process.argv, { workers: async () => (await import('../dist/workers/index.js')).startWorkers });

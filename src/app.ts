@@ -9,11 +9,11 @@ import { resolveRedis } from './store/redis.js';
 import { TriageEngine } from './triage/engine.js';
 import { ChatMetrics } from './chat/metrics.js';
 import { Router } from './chat/router.js';
-import { CheckRunner } from './checks/runner.js';
 import { Producer } from './queue/producer.js';
-import { BundleRunner } from './bundles/runner.js';
-import { EscalationRunner } from './escalate/runner.js';
-import { DigestRunner } from './digest/runner.js';
+import { BundleIntake } from './bundles/intake.js';
+import { Dispatcher } from './jobs/dispatcher.js';
+import type { JobDeps } from './jobs/job.js';
+import { LocalSlots } from './queue/node-slots.js';
 import { llmFor } from './llm/client.js';
 import { join } from 'node:path';
 
@@ -26,7 +26,7 @@ export interface Services {
   metrics: ChatMetrics;
   log: Logger;
   router: Router;
-  digest: DigestRunner;
+  jobs: Dispatcher;
   /** One line for startup: where records and jobs go. */
   mode: string;
   close(): Promise<void>;
@@ -53,6 +53,11 @@ export async function openStore(cfg: MedicConfig, what: string, resolved?: Redis
   return storeFor(cfg, redis);
 }
 
+/** What jobs need to run in this process: the per-node limit kept in memory, and no flows. */
+export function inlineJobDeps(o: Pick<JobDeps, 'cfg' | 'store' | 'log' | 'engine' | 'llm' | 'card'>): JobDeps {
+  return { ...o, slots: new LocalSlots(o.cfg.queues.checks.perNode), flows: null };
+}
+
 export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<Services> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
@@ -67,13 +72,11 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   // The console receives nothing through the outbox: its jobs run in process, whatever holds the records.
   // One producer puts every kind of job on its queue.
-  const jobs = opts.inlineJobs || !redis ? null : new Producer(redis, cfg.redisPrefix);
-  const checks = new CheckRunner(cfg, store, jobs, (id) => engine.card(id));
+  const producer = opts.inlineJobs || !redis ? null : new Producer(redis, cfg.redisPrefix);
   const llm = llmFor(cfg);
-  const bundles = new BundleRunner(cfg, async () => engine, jobs, store, log, llm);
-  const escalations = new EscalationRunner(cfg, store, jobs, llm);
-  const digest = new DigestRunner(cfg, store, async () => engine, jobs, llm);
-  const router = new Router({ cfg, engine, store, metrics, log, checks, bundles, escalations, digest, llm });
+  const jobs = new Dispatcher(producer, inlineJobDeps({ cfg, store, log, engine: async () => engine, llm, card: (id) => engine.card(id) }));
+  const bundles = new BundleIntake(cfg, async () => engine, jobs, store, log, llm);
+  const router = new Router({ cfg, engine, store, metrics, log, jobs, bundles, llm });
   return {
     cfg,
     engine,
@@ -82,10 +85,10 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     metrics,
     log,
     router,
-    digest,
+    jobs,
     mode: modeLine,
     async close() {
-      await jobs?.close();
+      await jobs.close();
       await store.close();
       log.flush();
     },

@@ -1,12 +1,10 @@
-import { Worker } from 'bullmq';
-import { bullPrefix } from '../src/queue/names.js';
+import { FlowProducer, type Job, Worker } from 'bullmq';
+import { bullPrefix, type WorkQueue } from '../src/queue/names.js';
 import { Outbox, ownConnection } from '../src/queue/outbox.js';
-import type { QueueName } from '../src/queue/names.js';
-import { bundles } from './bundles.js';
-import { checks } from './checks.js';
-import { digest } from './digest.js';
-import { escalations } from './escalations.js';
-import type { JobProcessor, WorkerDeps } from './processor.js';
+import { NodeSlots } from '../src/queue/node-slots.js';
+import { parseJob } from '../src/queue/jobs.js';
+import { PROCESSORS } from '../src/jobs/index.js';
+import type { JobContext, JobDeps, RunningProcessor } from '../src/jobs/job.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { llmFor } from '../src/llm/client.js';
 import type { StartWorkers } from '../src/queue/worker-pool.js';
@@ -15,9 +13,10 @@ import { parseGuide } from '../src/knowledge/guide-parser.js';
 
 export { WORKER_QUEUES } from '../src/queue/names.js';
 
-/** Every queue's processor: what `medic worker --queues` can run. */
-const PROCESSORS: Record<Exclude<QueueName, 'outbox'>, JobProcessor> = { checks, bundles, digest, escalations };
-
+/**
+ * `medic worker`: a BullMQ Worker per queue over the same processors that run in process
+ * without Redis. Here a job's answers go through the outbox (workers hold no chat token).
+ */
 export const startWorkers: StartWorkers = (deps) => {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
   // The guides, for jobs that run a card's suggested checks (parsing all five takes milliseconds).
@@ -29,24 +28,34 @@ export const startWorkers: StartWorkers = (deps) => {
     stalledInterval: Math.max(500, Math.floor(deps.cfg.queues.lockMs / 2)),
     maxStalledCount: 2,
   };
-  const workers: Worker[] = [];
-  const closers: Array<() => Promise<unknown>> = [];
   // The engine for bundles loads on the first bundle (without the dense model: bundles match on error lines).
   let engine: Promise<TriageEngine> | null = null;
-  const shared: WorkerDeps = {
-    ...deps,
-    outbox,
-    cards,
+  let flows: FlowProducer | null = null;
+  const jobDeps: JobDeps = {
+    cfg: deps.cfg,
+    store: deps.store,
+    log: deps.log,
     engine: () => (engine ??= TriageEngine.open(deps.cfg, { dense: false, onNotice: (m) => deps.log.info(m) })),
     llm: llmFor(deps.cfg),
+    card: (id) => cards.get(id),
+    slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, deps.cfg.queues.checks.perNode),
+    flows: () => (flows ??= new FlowProducer({ connection: ownConnection(deps.redis), prefix: bullPrefix(deps.cfg.redisPrefix) })),
   };
-  for (const q of deps.queues) {
-    if (q === 'outbox') throw new Error('the outbox belongs to the bot: no worker consumes it');
+  const contextOf = (job: Job): JobContext => ({
+    name: job.name,
+    inline: false,
+    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    childValues: async () => Object.values(await job.getChildrenValues()),
+    async deliver(d) {
+      if (d.target) await outbox.put({ target: d.target, reply: d.reply, ...(d.edit ? { edit: d.edit } : {}), ...(d.answerId ? { answerId: d.answerId } : {}) });
+    },
+  });
+  const workers = deps.queues.map((q: WorkQueue) => {
     const p = PROCESSORS[q];
-    const processor = p.create(shared);
-    if (processor.close) closers.push(processor.close);
-    workers.push(new Worker(q, processor, { ...common, concurrency: p.concurrency(deps.cfg), ...(p.lockMs ? { lockDuration: p.lockMs(deps.cfg) } : {}) }));
-  }
+    const processor = p.create(jobDeps) as RunningProcessor<never>;
+    // A job whose data does not fit its schema fails for good: retrying cannot fix it.
+    return new Worker(q, (job) => processor.run(parseJob(q, p.schema, job.data) as never, contextOf(job)), { ...common, concurrency: p.concurrency(deps.cfg), ...(p.lockMs ? { lockDuration: p.lockMs(deps.cfg) } : {}) });
+  });
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));
     w.on('error', (err) => deps.log.error({ queue: w.name, err }, 'worker error'));
@@ -55,7 +64,7 @@ export const startWorkers: StartWorkers = (deps) => {
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(closers.map((c) => c()));
+      await flows?.close();
       await outbox.close();
     },
   };

@@ -8,9 +8,9 @@ import { COMMANDS, type CommandContext } from './commands/index.js';
 import { type ChatUser, type InboundMessage, type Outcome, reply, silent } from './inbound.js';
 import type { Messenger } from '../progress.js';
 import type { Upload } from '../bundles/download.js';
-import type { BundleRunner } from '../bundles/runner.js';
-import type { EscalationRunner } from '../escalate/runner.js';
-import type { DigestRunner } from '../digest/runner.js';
+import type { BundleIntake } from '../bundles/intake.js';
+import type { Dispatcher } from '../jobs/dispatcher.js';
+import { checkSuggestions } from '../checks/job-specs.js';
 import type { LlmClient } from '../llm/client.js';
 import { groundedAnswer, partialSummary } from '../llm/grounded.js';
 import { Throttle } from '../progress.js';
@@ -18,7 +18,6 @@ import { keptPaste } from '../text/redact.js';
 import { escalationJob } from '../escalate/job.js';
 import { ACTIONS, NONE_FITS } from './actions/index.js';
 import type { ChatMetrics } from './metrics.js';
-import type { CheckRunner } from '../checks/runner.js';
 import { looksLikePaste } from './paste.js';
 import { allowed, whoMay } from './permissions.js';
 import { type ActionId, notice, type Reply } from '../reply/reply.js';
@@ -50,10 +49,9 @@ export interface RouterServices {
   store: RecordStore;
   metrics: ChatMetrics;
   log: Logger;
-  checks: CheckRunner;
-  bundles: BundleRunner;
-  escalations: EscalationRunner;
-  digest: DigestRunner;
+  /** Every job: onto its queue, or run here. */
+  jobs: Dispatcher;
+  bundles: BundleIntake;
   llm: LlmClient | null;
 }
 
@@ -68,14 +66,12 @@ export class Router {
   private readonly store: RecordStore;
   private readonly metrics: ChatMetrics;
   private readonly log: Logger;
-  private readonly checks: CheckRunner;
-  private readonly bundles: BundleRunner;
-  private readonly escalations: EscalationRunner;
-  private readonly digest: DigestRunner;
+  private readonly jobs: Dispatcher;
+  private readonly bundles: BundleIntake;
   private readonly llm: LlmClient | null;
 
   constructor(private readonly svc: RouterServices) {
-    ({ cfg: this.cfg, engine: this.engine, store: this.store, metrics: this.metrics, log: this.log, checks: this.checks, bundles: this.bundles, escalations: this.escalations, digest: this.digest, llm: this.llm } = svc);
+    ({ cfg: this.cfg, engine: this.engine, store: this.store, metrics: this.metrics, log: this.log, jobs: this.jobs, bundles: this.bundles, llm: this.llm } = svc);
   }
 
   isTriageChannel(m: Pick<InboundMessage, 'platform' | 'channelId' | 'channelName'>): boolean {
@@ -143,7 +139,7 @@ export class Router {
     const ctx: CommandContext = {
       cfg: this.cfg,
       store: this.store,
-      checks: this.checks,
+      jobs: this.jobs,
       bundles: this.bundles,
       files: extras.files ?? [],
       messenger: extras.messenger ?? null,
@@ -151,8 +147,8 @@ export class Router {
       triage: (text) => this.triageRequest(origin, text, true),
       escalate: (text) => this.escalateText(origin, text),
       digest: async () => {
-        const done = await this.digest.run({ platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId });
-        return done ? reply(done, false) : reply(notice('Building the digest', 'Checks are running; the digest will be posted here.'), true);
+        const done = await this.jobs.run('digest', { replyTo: { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId } });
+        return done?.reply ? reply(done.reply, false) : reply(notice('Building the digest', 'Checks are running; the digest will be posted here.'), true);
       },
     };
     try {
@@ -199,8 +195,8 @@ export class Router {
     const r = await this.engine.triage(text, { top: 1, context: await this.triageContext(origin) });
     const card = !r.abstain && r.matches[0] ? this.engine.card(r.matches[0].id) : undefined;
     const target = { platform: origin.platform, channelId: origin.channelId, threadId: origin.threadId };
-    const done = await this.escalations.run(escalationJob({ fingerprint: r.fingerprint, paste: text, system: r.system, card, confidence: r.confidence, thread: { ...target, link: origin.link ?? null }, replyTo: target }));
-    return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted here.'), true);
+    const done = await this.jobs.run('escalations', escalationJob({ fingerprint: r.fingerprint, paste: text, system: r.system, card, confidence: r.confidence, thread: { ...target, link: origin.link ?? null }, replyTo: target }));
+    return done?.reply ? reply(done.reply, false) : reply(notice('Escalating', 'The issue link will be posted here.'), true);
   }
 
   private alternativesReply(alternatives: string[], summary: string): Reply {
@@ -252,7 +248,7 @@ export class Router {
     const cardId = r.abstain ? null : (r.matches[0]?.id ?? null);
     const alternatives = r.matches.filter((m) => m.id !== cardId).slice(0, 4).map((m) => m.id);
     const id = await this.saveAnswer(origin, r.fingerprint, cardId, alternatives, { paste: keptPaste(text), system: r.system, confidence: r.confidence });
-    if (cardId && this.checks.suggestionsFor(cardId).nodes.length) {
+    if (cardId && checkSuggestions(this.cfg, cardId, (id) => this.engine.card(id)).nodes.length) {
       r.reply.actions.splice(2, 0, { id: 'run-checks', label: 'Run suggested checks', value: cardId });
     }
     if (streamed && messenger) {

@@ -50,7 +50,7 @@ export async function serve(svc: Services): Promise<Serving> {
   };
   const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;
   // Every bot process registers the schedule; the scheduler id makes it one.
-  await svc.digest.schedule(digestTargets(svc.cfg));
+  await svc.jobs.scheduleDigest(digestTargets(svc.cfg));
   return {
     http,
     port,

@@ -55,20 +55,6 @@ export function checksOf(node: NodeSpec, systems: Record<string, { checks: Check
   return [...inherited, ...node.checks];
 }
 
-/** Runs checks with at most `perNode` at once against the node. */
-export async function runNode(node: NodeSpec, specs: CheckSpec[], perNode = 4): Promise<CheckResult[]> {
-  const out: CheckResult[] = new Array(specs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < specs.length) {
-      const i = next++;
-      out[i] = await runCheck(node, specs[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(perNode, specs.length) }, lane));
-  return out;
-}
-
 /** A compact pass/warn/fail table. */
 export function renderTable(results: CheckResult[]): string {
   const rows = results.map((r) => [r.node, r.check, r.kind, r.status.toUpperCase(), `${r.durationMs} ms`, r.message]);

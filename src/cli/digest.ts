@@ -14,13 +14,21 @@ export function register(program: Command): void {
     .option('--post', 'also post it to the digest channels through the outbox (needs Redis and a running medic serve)')
     .action(async (o: { json?: boolean; png?: string; post?: boolean }) => {
       const cfg = loadConfig();
-      const [{ openStore }, { buildDigest, digestDeps, runAllChecks }, { digestTargets }] = await Promise.all([import('../app.js'), import('../digest/runner.js'), import('../chat/digest-targets.js')]);
+      const [{ openStore, inlineJobDeps }, { buildDigest, digestDeps }, { checkAllNodes }, { digestTargets }, { createLogger }, { llmFor }] = await Promise.all([
+        import('../app.js'),
+        import('../digest/build.js'),
+        import('../jobs/checks.js'),
+        import('../chat/digest-targets.js'),
+        import('../log.js'),
+        import('../llm/client.js'),
+      ]);
       const engine = await openEngine(cfg);
       const store = await openStore(cfg, 'pastes, checks and threads from');
       let built;
       try {
-        const { llmFor } = await import('../llm/client.js');
-        built = await buildDigest(digestDeps(cfg, store, engine), await runAllChecks(cfg, store), new Date(), llmFor(cfg));
+        const llm = llmFor(cfg);
+        const results = await checkAllNodes(inlineJobDeps({ cfg, store, log: createLogger(), llm, engine: async () => engine, card: (id) => engine.card(id) }));
+        built = await buildDigest(digestDeps(cfg, store, engine), results, new Date(), llm);
       } finally {
         await store.close();
       }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { readPaste, UsageError } from './input.js';
 import { openEngine } from './progress-bars.js';
+import type { EscalationResult } from '../escalate/escalate.js';
 
 export function register(program: Command): void {
   program
@@ -17,11 +18,13 @@ export function register(program: Command): void {
       const cfg = loadConfig();
       const paste = await readPaste(o.file, 'nothing to escalate: give --file F, or pipe the paste in');
       if (o.node && !cfg.nodes.some((n) => n.name === o.node)) throw new UsageError(`no node "${o.node}"; known: ${cfg.nodes.map((n) => n.name).join(', ') || 'none'}`);
-      const [{ escalate, escalationSummary }, { escalationInput, trackerFor }, { escalationJob }, { openStore }] = await Promise.all([
+      const [{ escalationSummary }, { escalationJob }, { openStore, inlineJobDeps }, { Dispatcher }, { createLogger }, { llmFor }] = await Promise.all([
         import('../escalate/escalate.js'),
-        import('../escalate/runner.js'),
         import('../escalate/job.js'),
         import('../app.js'),
+        import('../jobs/dispatcher.js'),
+        import('../log.js'),
+        import('../llm/client.js'),
       ]);
       const engine = await openEngine(cfg);
       const r = await engine.triage(paste, { top: 1 });
@@ -40,28 +43,23 @@ export function register(program: Command): void {
       const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
       if (o.queue && !redis) throw new UsageError('--queue needs Redis: set REDIS_URL');
       const producer = redis ? new Producer(redis, cfg.redisPrefix) : null;
-      let result;
+      // Through the escalations queue and a worker, as chat does, when a worker is there to take it.
+      const queued = producer !== null && (await producer.consumers('escalations')) > 0;
+      const store = await openStore(cfg, 'records in', redis);
+      const log = createLogger();
+      const jobs = new Dispatcher(queued ? producer : null, inlineJobDeps({ cfg, store, log, llm: llmFor(cfg), engine: async () => engine, card: (id) => engine.card(id) }));
+      let result: EscalationResult;
       try {
-        // Through the escalations queue and a worker, as chat does, when a worker is there to take it.
-        const queued = producer !== null && (await producer.consumers('escalations')) > 0;
         if (o.queue && !queued) throw new UsageError('no worker is consuming escalations; start `medic worker`, or run without --queue');
-        if (queued) {
-          process.stderr.write('medic: escalating through the escalations queue and a worker\n');
-          result = (await producer.runEscalation(job)) as Awaited<ReturnType<typeof escalate>>;
-        } else {
-          process.stderr.write(`medic: escalating here${redis ? ' (no worker is consuming escalations)' : ''}\n`);
-          const store = await openStore(cfg, 'records in', redis);
-          try {
-            const { llmFor } = await import('../llm/client.js');
-            result = await escalate(await escalationInput(cfg, store, job), trackerFor(cfg), store, cfg.escalation, llmFor(cfg));
-          } finally {
-            await store.close();
-          }
-        }
+        process.stderr.write(queued ? 'medic: escalating through the escalations queue and a worker\n' : `medic: escalating here${redis ? ' (no worker is consuming escalations)' : ''}\n`);
+        result = (await jobs.runAndWait('escalations', job)) as EscalationResult;
       } finally {
-        await producer?.close();
+        await jobs.close();
+        if (!queued) await producer?.close();
+        await store.close();
         await closeOwnConnections();
         redis?.disconnect();
+        log.flush();
       }
       process.stdout.write(o.json ? JSON.stringify({ ...result, fingerprint: r.fingerprint }, null, 2) + '\n' : `${escalationSummary(result)}\nfingerprint ${r.fingerprint}\n`);
     });

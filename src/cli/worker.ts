@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { type QueueName, WORKER_QUEUES } from '../queue/names.js';
+import { type WorkQueue, WORKER_QUEUES } from '../queue/names.js';
 import type { StartWorkers } from '../queue/worker-pool.js';
 import { UsageError } from './input.js';
 
@@ -21,7 +21,7 @@ export function register(program: Command, workers: () => Promise<StartWorkers>)
       ]);
       const cfg = loadConfig();
       const queues = o.queues.split(',').map((q) => q.trim()).filter(Boolean);
-      const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as QueueName));
+      const unknown = queues.filter((q) => !WORKER_QUEUES.includes(q as WorkQueue));
       if (unknown.length) throw new UsageError(`no worker for ${unknown.join(', ')}; available: ${WORKER_QUEUES.join(', ')}`);
       const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
       if (!redis) throw new UsageError('medic worker needs Redis: set REDIS_URL (or run one on 127.0.0.1:6379)');
@@ -31,7 +31,7 @@ export function register(program: Command, workers: () => Promise<StartWorkers>)
       const stopped = new Promise<void>((resolve) => (stopNow = resolve));
       process.once('SIGTERM', () => stopNow());
       process.once('SIGINT', () => stopNow());
-      const w = startWorkers({ cfg, redis, store, log, queues: queues as QueueName[] });
+      const w = startWorkers({ cfg, redis, store, log, queues: queues as WorkQueue[] });
       await Promise.all(w.workers.map((x) => x.waitUntilReady()));
       process.stderr.write(`medic: worker consuming ${queues.join(', ')}\n`);
       await stopped;

@@ -63,6 +63,10 @@ export const EscalationJobSchema = z
   .strict();
 export type EscalationJob = z.input<typeof EscalationJobSchema>;
 
+/** A digest asked for in a thread goes there; the scheduled one goes to the targets the bot scheduled it with. */
+export const DigestJobSchema = z.object({ replyTo: ReplyTargetSchema.nullable().default(null), targets: z.array(ReplyTargetSchema).default([]) });
+export type DigestJob = z.input<typeof DigestJobSchema>;
+
 /** A job's data checked against its schema: a bad job fails for good, since retrying cannot fix it. */
 export function parseJob<S extends z.ZodType>(queue: string, schema: S, data: unknown): z.infer<S> {
   const parsed = schema.safeParse(data);

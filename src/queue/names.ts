@@ -7,5 +7,8 @@ export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}bull`;
 }
 
-/** The queues `medic worker` can consume (the outbox belongs to the bot). */
-export const WORKER_QUEUES: QueueName[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations, QUEUES.digest];
+/** The queues that carry work (the outbox carries replies, and only the bot consumes it). */
+export type WorkQueue = Exclude<QueueName, 'outbox'>;
+
+/** The queues `medic worker` can consume. */
+export const WORKER_QUEUES: WorkQueue[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations, QUEUES.digest];

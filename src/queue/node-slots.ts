@@ -37,3 +37,24 @@ export class NodeSlots {
     }
   }
 }
+
+/** The same limit within one process (no Redis): waiters are served in order as slots free up. */
+export class LocalSlots {
+  private readonly held = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  constructor(private readonly perNode: number) {}
+
+  async run<T>(node: string, _leaseMs: number, fn: () => Promise<T>): Promise<T> {
+    if ((this.held.get(node) ?? 0) >= this.perNode) await new Promise<void>((r) => this.waiting.set(node, [...(this.waiting.get(node) ?? []), r]));
+    else this.held.set(node, (this.held.get(node) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      // A waiter takes the slot over; otherwise it is given back.
+      const next = this.waiting.get(node)?.shift();
+      if (next) next();
+      else this.held.set(node, this.held.get(node)! - 1);
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { MedicConfig } from '../config.js';
 import type { RecordStore } from '../store/records.js';
 import type { RedisClient } from '../store/redis.js';
-import type { QueueName } from './names.js';
+import type { WorkQueue } from './names.js';
 
 /** The BullMQ workers `medic worker` runs for some queues. */
 export interface WorkerPool {
@@ -16,4 +16,4 @@ export interface WorkerPool {
  * Starts the processors (workers/ implements it). The processors sit above src/, so the entry
  * point hands this to the CLI rather than the CLI importing them.
  */
-export type StartWorkers = (deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; log: Logger; queues: QueueName[] }) => WorkerPool;
+export type StartWorkers = (deps: { cfg: MedicConfig; redis: RedisClient; store: RecordStore; log: Logger; queues: WorkQueue[] }) => WorkerPool;

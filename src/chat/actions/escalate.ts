@@ -11,7 +11,8 @@ export const escalate: ChatAction = {
     if (!answer.paste) return reply(notice('Nothing to escalate', 'This answer does not carry its paste; use /escalate with the error text.'), true);
     const fb = await svc.store.getFeedback(answer.fingerprint);
     const target = { platform: origin.platform, channelId: answer.channelId, threadId: origin.threadId ?? answer.threadId };
-    const done = await svc.escalations.run(
+    const done = await svc.jobs.run(
+      'escalations',
       escalationJob({
         fingerprint: answer.fingerprint,
         paste: answer.paste,
@@ -24,6 +25,6 @@ export const escalate: ChatAction = {
         findings: answer.findings ?? [],
       }),
     );
-    return done ? reply(done, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
+    return done?.reply ? reply(done.reply, false) : reply(notice('Escalating', 'The issue link will be posted in this thread.'), true);
   },
 };

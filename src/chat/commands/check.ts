@@ -16,8 +16,8 @@ export const check: ChatCommand = {
     const known = ctx.cfg.nodes.map((n) => n.name).join(', ') || 'none registered';
     if (!node) return { kind: 'reply', ephemeral: true, reply: notice('Unknown node', `Name a registered node: ${known}.`) };
     const only = args.check ?? checkName;
-    const reply = await ctx.checks.run({ node: node.name, ...(only ? { checks: [only] } : {}), replyTo: { platform: ctx.platform, channelId: ctx.channelId, threadId: ctx.threadId } });
-    if (reply) return { kind: 'reply', ephemeral: false, reply };
+    const done = await ctx.jobs.run('checks', { node: node.name, ...(only ? { checks: [only] } : {}), replyTo: { platform: ctx.platform, channelId: ctx.channelId, threadId: ctx.threadId } });
+    if (done?.reply) return { kind: 'reply', ephemeral: false, reply: done.reply };
     return { kind: 'reply', ephemeral: true, reply: notice(`Running the checks on ${node.name}`, 'The results will be posted here.') };
   },
 };

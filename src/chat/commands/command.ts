@@ -1,10 +1,10 @@
 import type { MedicConfig, Permission } from '../../config.js';
 import type { RecordStore } from '../../store/records.js';
-import type { CheckRunner } from '../../checks/runner.js';
+import type { Dispatcher } from '../../jobs/dispatcher.js';
 import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
 import type { Upload } from '../../bundles/download.js';
-import type { BundleRunner } from '../../bundles/runner.js';
+import type { BundleIntake } from '../../bundles/intake.js';
 
 export interface CommandOption {
   name: string;
@@ -21,8 +21,9 @@ export interface CommandContext {
   user: ChatUser;
   channelId: string;
   threadId: string | null;
-  checks: CheckRunner;
-  bundles: BundleRunner;
+  /** Every job: onto its queue, or run here. */
+  jobs: Dispatcher;
+  bundles: BundleIntake;
   /** Files that came with the request. */
   files: Upload[];
   /** Posts and edits messages where the request came from (progress); absent where that is impossible. */

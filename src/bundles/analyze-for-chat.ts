@@ -1,16 +1,10 @@
 import type { Logger } from 'pino';
-import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { MedicConfig } from '../config.js';
-import type { Messenger } from '../progress.js';
-import type { Upload } from './download.js';
 import { notice, type Reply } from '../reply/reply.js';
 import type { ReplyTarget } from '../queue/jobs.js';
-import type { Producer } from '../queue/producer.js';
 import type { TriageEngine } from '../triage/engine.js';
 import { analyzeBundle, type AnalyzeProgress, type BundleReport } from './analyze.js';
 import type { BundleSummary, RecordStore } from '../store/records.js';
-import { checkUploadSize, downloadUpload } from './download.js';
 import { BundleError, formatBytes } from './limits.js';
 import { bundleEscalation, bundleFingerprint, bundleNarrative, narrationInput, reportReply } from './report.js';
 import type { LlmClient } from '../llm/client.js';
@@ -94,73 +88,4 @@ export async function analyzeForChat(
     await o.progress('Refused.');
     return { reply: refusalReply(o.name, err), refused: true };
   }
-}
-
-/**
- * Runs bundle analysis for chat: downloads the upload from its platform, then analyzes it on
- * the `bundles` queue when Redis is there (the report reaches the thread through the outbox),
- * or in process on the embedded defaults. Progress edits one message.
- */
-export class BundleRunner {
-  constructor(
-    readonly cfg: MedicConfig,
-    readonly engine: () => Promise<TriageEngine>,
-    /** Where jobs go when Redis is there (null: they run here). */
-    private readonly producer: Producer | null,
-    readonly store: RecordStore,
-    readonly log: Logger,
-    readonly llm: LlmClient | null = null,
-  ) {}
-
-  get uploads(): string {
-    return join(this.cfg.dataDir, 'uploads');
-  }
-
-  /** The report now (inline), a refusal, or null when the report will arrive through the outbox. */
-  async run(file: Upload, target: ReplyTarget, messenger: Messenger, userId = 'unknown'): Promise<{ reply: Reply; refused: boolean; answerId?: string } | null> {
-    try {
-      if (file.platform !== 'console') checkUploadSize(file, this.cfg.bundles.maxDownloadMB);
-    } catch (err) {
-      if (err instanceof BundleError) return { reply: refusalReply(file.name, err), refused: true };
-      throw err;
-    }
-    const ack = await messenger.post(progressReply(file.name, file.platform === 'console' ? 'Unpacking.' : `Downloading ${formatBytes(file.size)}.`));
-    const show = new Throttle<string>(
-      PROGRESS_EVERY_MS,
-      async (stage) => {
-        if (ack) await messenger.edit(ack, progressReply(file.name, stage));
-      },
-      (err) => this.log.warn({ err }, 'bundle progress edit failed'),
-    );
-    let upload: string | null = null;
-    try {
-      let path = file.url;
-      if (file.platform !== 'console') {
-        upload = await downloadUpload(file, {
-          maxMB: this.cfg.bundles.maxDownloadMB,
-          dir: this.uploads,
-          onProgress: (bytes, total) => show.push(`Downloading: ${formatBytes(bytes)} of ${formatBytes(total)}.`),
-        });
-        path = join(this.uploads, upload);
-      }
-      if (this.producer && upload) {
-        await show.settle();
-        await this.producer.enqueueBundle({ upload, name: file.name, replyTo: target, progressMessage: ack, userId });
-        if (ack) await messenger.edit(ack, progressReply(file.name, 'Queued for a worker.'));
-        upload = null; // the worker owns it now
-        return null;
-      }
-      await show.settle();
-      const answer = await analyzeForChat(this, path, { name: file.name, target, userId, progress: async (stage) => void (ack && (await messenger.edit(ack, progressReply(file.name, stage)))) });
-      return { reply: answer.reply, refused: answer.refused, ...(answer.answerId ? { answerId: answer.answerId } : {}) };
-    } catch (err) {
-      await show.settle();
-      if (!(err instanceof BundleError)) throw err;
-      if (ack) await messenger.edit(ack, progressReply(file.name, 'Refused.'));
-      return { reply: refusalReply(file.name, err), refused: true };
-    } finally {
-      if (upload) await rm(dirname(join(this.uploads, upload)), { recursive: true, force: true });
-    }
-  }
-
 }
