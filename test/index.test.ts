@@ -11,6 +11,7 @@ interface IndexJson {
   reused: string[];
   removed: string[];
   cards: number;
+  embedded: number;
   manifest: { embedder: { id: string; dimensions: number }; guides: Record<string, { hash: string; cards: number }> };
 }
 
@@ -45,6 +46,9 @@ describe('medic index', () => {
     const b = JSON.parse((await medic(['index', '--json'], { env })).stdout) as IndexJson;
     assert.deepEqual(b.rebuilt, ['hybridgrid']);
     assert.deepEqual(b.reused.sort(), ['hourglass', 'llmspell', 'lloom', 'starcoder']);
+    assert.equal(a.embedded, a.cards);
+    // Only the new section is embedded: the guide's other sections keep their vectors.
+    assert.equal(b.embedded, 1);
     assert.equal(b.manifest.guides.hybridgrid!.cards, a.manifest.guides.hybridgrid!.cards + 1);
     assert.notEqual(b.manifest.guides.hybridgrid!.hash, a.manifest.guides.hybridgrid!.hash);
 

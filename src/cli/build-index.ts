@@ -27,7 +27,7 @@ export function register(program: Command): void {
       else {
         process.stdout.write(
           `indexed ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides into ${cfg.indexDir} in ${ms} ms\n` +
-            `  rebuilt: ${r.rebuilt.join(', ') || 'none'}\n  unchanged: ${r.reused.join(', ') || 'none'}\n` +
+            `  rebuilt: ${r.rebuilt.join(', ') || 'none'} (${r.embedded} sections embedded, the rest kept their vectors)\n  unchanged: ${r.reused.join(', ') || 'none'}\n` +
             (r.removed.length ? `  removed: ${r.removed.join(', ')}\n` : '') +
             `  embedder: ${r.manifest.embedder.id} (${r.manifest.embedder.dimensions} dimensions)\n`,
         );

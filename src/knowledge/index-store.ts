@@ -19,7 +19,8 @@ const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
-const VectorsSchema = z.object({ embedder: z.string(), hash: z.string(), vectors: z.record(z.string(), z.string()) });
+/** A guide's vectors by card id, and the hash of the text each was embedded from (to reuse it when a guide changes). */
+const VectorsSchema = z.object({ embedder: z.string(), hash: z.string(), vectors: z.record(z.string(), z.string()), texts: z.record(z.string(), z.string()).default({}) });
 
 export interface Guide {
   guide: string;
@@ -40,6 +41,8 @@ export interface BuildResult {
   reused: string[];
   removed: string[];
   cards: number;
+  /** Sections embedded by this build (the others kept their vectors). */
+  embedded: number;
 }
 
 export class IndexError extends Error {
@@ -123,20 +126,34 @@ export async function buildIndex(
   const reused: string[] = [];
   const cardsByGuide = new Map<string, ProblemCard[]>();
   const vectorsByGuide = new Map<string, Record<string, string>>();
-  const toEmbed: Array<{ guide: string; card: ProblemCard }> = [];
+  const textsByGuide = new Map<string, Record<string, string>>();
+  const toEmbed: Array<{ guide: string; card: ProblemCard; text: string; textHash: string }> = [];
 
   for (const g of guides) {
     const cached = !opts.force && sameEmbedder && previous?.guides[g.guide]?.hash === g.hash ? loadGuideFiles(indexDir, g) : null;
     if (cached) {
       cardsByGuide.set(g.guide, cached.cards);
       vectorsByGuide.set(g.guide, cached.vectors);
+      textsByGuide.set(g.guide, cached.texts);
       reused.push(g.guide);
       continue;
     }
     const cards = parseGuide(g.guide, g.text);
     cardsByGuide.set(g.guide, cards);
-    vectorsByGuide.set(g.guide, {});
-    for (const card of cards) toEmbed.push({ guide: g.guide, card });
+    // A changed guide keeps the vectors of the sections whose text did not change.
+    const before = !opts.force && sameEmbedder ? earlierVectors(indexDir, g.guide, embedder.id) : new Map<string, string>();
+    const vectors: Record<string, string> = {};
+    const texts: Record<string, string> = {};
+    for (const card of cards) {
+      const text = cardEmbeddingText(card);
+      const textHash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      texts[card.id] = textHash;
+      const kept = before.get(textHash);
+      if (kept) vectors[card.id] = kept;
+      else toEmbed.push({ guide: g.guide, card, text, textHash });
+    }
+    vectorsByGuide.set(g.guide, vectors);
+    textsByGuide.set(g.guide, texts);
     rebuilt.push(g.guide);
   }
   opts.onProgress?.({ phase: 'parse', done: guides.length, total: guides.length });
@@ -145,7 +162,7 @@ export async function buildIndex(
   let dimensions = sameEmbedder && previous ? previous.embedder.dimensions : 0;
   for (let i = 0; i < toEmbed.length; i += BATCH) {
     const batch = toEmbed.slice(i, i + BATCH);
-    const vecs = await embedder.embedDocuments(batch.map((b) => cardEmbeddingText(b.card)));
+    const vecs = await embedder.embedDocuments(batch.map((b) => b.text));
     batch.forEach((b, j) => {
       const v = vecs[j]!;
       dimensions = v.length;
@@ -158,7 +175,7 @@ export async function buildIndex(
   for (const g of rebuilt) {
     const guide = guides.find((x) => x.guide === g)!;
     writeAtomic(join(indexDir, 'guides', `${g}.cards.json`), JSON.stringify(cardsByGuide.get(g)));
-    writeAtomic(join(indexDir, 'guides', `${g}.vectors.json`), JSON.stringify({ embedder: embedder.id, hash: guide.hash, vectors: vectorsByGuide.get(g) }));
+    writeAtomic(join(indexDir, 'guides', `${g}.vectors.json`), JSON.stringify({ embedder: embedder.id, hash: guide.hash, vectors: vectorsByGuide.get(g), texts: textsByGuide.get(g) }));
   }
   const removed = previous ? Object.keys(previous.guides).filter((name) => !guides.some((g) => g.guide === name)) : [];
   for (const name of removed) {
@@ -185,15 +202,26 @@ export async function buildIndex(
     builtAt: new Date().toISOString(),
   };
   writeAtomic(join(indexDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  return { manifest, rebuilt, reused, removed, cards: all.length };
+  return { manifest, rebuilt, reused, removed, cards: all.length, embedded: toEmbed.length };
 }
 
-function loadGuideFiles(indexDir: string, g: Guide): { cards: ProblemCard[]; vectors: Record<string, string> } | null {
+/** A guide's vectors as last built, by the hash of the text they were embedded from. */
+function earlierVectors(indexDir: string, guide: string, embedderId: string): Map<string, string> {
+  try {
+    const vec = VectorsSchema.parse(JSON.parse(readFileSync(join(indexDir, 'guides', `${guide}.vectors.json`), 'utf8')));
+    if (vec.embedder !== embedderId) return new Map();
+    return new Map(Object.entries(vec.texts).flatMap(([id, h]) => (vec.vectors[id] ? [[h, vec.vectors[id]] as const] : [])));
+  } catch {
+    return new Map();
+  }
+}
+
+function loadGuideFiles(indexDir: string, g: Guide): { cards: ProblemCard[]; vectors: Record<string, string>; texts: Record<string, string> } | null {
   try {
     const cards = JSON.parse(readFileSync(join(indexDir, 'guides', `${g.guide}.cards.json`), 'utf8')) as ProblemCard[];
     const vec = VectorsSchema.parse(JSON.parse(readFileSync(join(indexDir, 'guides', `${g.guide}.vectors.json`), 'utf8')));
     if (vec.hash !== g.hash || cards.some((c) => !vec.vectors[c.id])) return null;
-    return { cards, vectors: vec.vectors };
+    return { cards, vectors: vec.vectors, texts: vec.texts };
   } catch {
     return null;
   }

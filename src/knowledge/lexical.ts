@@ -32,20 +32,26 @@ export function cardFieldText(c: ProblemCard): Record<Field, string> {
   };
 }
 
-interface Doc {
-  tf: Record<Field, Map<string, number>>;
-  len: Record<Field, number>;
+/** A term's cards and what it adds to each, before query weight and IDF (BM25F saturation). */
+interface Posting {
+  docs: number[];
+  sats: number[];
 }
 
-/** BM25F over problem cards, with per-field length normalisation and weights. */
+/**
+ * BM25F over problem cards, with per-field length normalisation and weights. Each term's
+ * contribution to a card does not depend on the query, so it is worked out once into a posting
+ * list: a query costs the length of its terms' lists, not the size of the corpus.
+ */
 export class LexicalIndex {
-  private readonly docs: Doc[];
-  private readonly df = new Map<string, number>();
-  private readonly avgLen: Record<Field, number>;
+  private readonly postings = new Map<string, Posting>();
+  /** Per card, the terms of its problem description and of its fix. */
+  private readonly problemTerms: Array<Set<string>>;
+  private readonly bodyTerms: Array<Set<string>>;
   readonly size: number;
 
   constructor(cards: ProblemCard[]) {
-    this.docs = cards.map((c) => {
+    const docs = cards.map((c) => {
       const text = cardFieldText(c);
       const tf = {} as Record<Field, Map<string, number>>;
       const len = {} as Record<Field, number>;
@@ -57,58 +63,75 @@ export class LexicalIndex {
       return { tf, len };
     });
     this.size = cards.length;
-    for (const d of this.docs) {
-      const seen = new Set<string>();
-      for (const f of FIELDS) for (const t of d.tf[f].keys()) seen.add(t);
-      for (const t of seen) this.df.set(t, (this.df.get(t) ?? 0) + 1);
-    }
-    this.avgLen = {} as Record<Field, number>;
-    for (const f of FIELDS) this.avgLen[f] = Math.max(1, this.docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, this.docs.length));
-  }
-
-  idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
-  }
-
-  has(term: string): boolean {
-    return this.df.has(term);
-  }
-
-  /** Every term card `i` uses, in any field. */
-  terms(i: number): Set<string> {
-    const d = this.docs[i];
-    return new Set(d ? FIELDS.flatMap((f) => [...d.tf[f].keys()]) : []);
-  }
-
-  /** Whether card `i` holds a term: 1 in its problem description, `bodyShare` in its fix alone, else 0. */
-  holds(i: number, term: string, bodyShare: number): number {
-    const d = this.docs[i];
-    if (!d) return 0;
-    for (const f of PROBLEM_FIELDS) if (d.tf[f].has(term)) return 1;
-    return d.tf.body.has(term) ? bodyShare : 0;
-  }
-
-  /** BM25F score of every card for weighted query terms. */
-  score(query: Map<string, number>): Float64Array {
-    const scores = new Float64Array(this.docs.length);
-    for (const [term, qw] of query) {
-      if (!this.df.has(term)) continue;
-      const idf = this.idf(term);
-      for (let i = 0; i < this.docs.length; i++) {
-        const d = this.docs[i]!;
+    const avgLen = {} as Record<Field, number>;
+    for (const f of FIELDS) avgLen[f] = Math.max(1, docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, docs.length));
+    this.problemTerms = docs.map((d) => new Set(PROBLEM_FIELDS.flatMap((f) => [...d.tf[f].keys()])));
+    this.bodyTerms = docs.map((d) => new Set(d.tf.body.keys()));
+    docs.forEach((d, i) => {
+      for (const term of new Set([...this.problemTerms[i]!, ...this.bodyTerms[i]!])) {
         let tf = 0;
         for (const f of PROBLEM_FIELDS) {
           const n = d.tf[f].get(term);
           if (!n) continue;
-          tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / this.avgLen[f]);
+          tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / avgLen[f]);
         }
         const nb = d.tf.body.get(term) ?? 0;
-        const tfBody = nb ? nb / (1 - B + (B * d.len.body) / this.avgLen.body) : 0;
+        const tfBody = nb ? nb / (1 - B + (B * d.len.body) / avgLen.body) : 0;
         const sat = tf / (K1 + tf) + BODY_WEIGHT * (tfBody / (K1 + tfBody));
-        if (sat > 0) scores[i] = scores[i]! + qw * idf * sat;
+        let p = this.postings.get(term);
+        if (!p) this.postings.set(term, (p = { docs: [], sats: [] }));
+        p.docs.push(i);
+        p.sats.push(sat);
+      }
+    });
+  }
+
+  idf(term: string): number {
+    const df = this.postings.get(term)?.docs.length ?? 0;
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  has(term: string): boolean {
+    return this.postings.has(term);
+  }
+
+  /** Every term card `i` uses, in any field. */
+  terms(i: number): Set<string> {
+    return new Set([...(this.problemTerms[i] ?? []), ...(this.bodyTerms[i] ?? [])]);
+  }
+
+  /** Whether card `i` holds a term: 1 in its problem description, `bodyShare` in its fix alone, else 0. */
+  holds(i: number, term: string, bodyShare: number): number {
+    if (this.problemTerms[i]?.has(term)) return 1;
+    return this.bodyTerms[i]?.has(term) ? bodyShare : 0;
+  }
+
+  /** The cards that hold a term, in card order. */
+  cardsWith(term: string): readonly number[] {
+    return this.postings.get(term)?.docs ?? [];
+  }
+
+  /** BM25F scores for weighted query terms: only cards holding a query term are in `touched`; the rest score 0. */
+  score(query: Map<string, number>): { scores: Float64Array; touched: number[] } {
+    const scores = new Float64Array(this.size);
+    const seen = new Uint8Array(this.size);
+    const touched: number[] = [];
+    for (const [term, qw] of query) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      const idf = this.idf(term);
+      for (let k = 0; k < p.docs.length; k++) {
+        const i = p.docs[k]!;
+        const sat = p.sats[k]!;
+        if (sat > 0) {
+          if (!seen[i]) {
+            seen[i] = 1;
+            touched.push(i);
+          }
+          scores[i] = scores[i]! + qw * idf * sat;
+        }
       }
     }
-    return scores;
+    return { scores, touched };
   }
 }

@@ -122,7 +122,7 @@ export class TriageEngine {
 
   /** The full answer for one card, as when a person picks it among the alternatives. */
   answerFor(cardId: string, fingerprint: string): Reply | null {
-    const card = this.cards.find((c) => c.id === cardId);
+    const card = this.card(cardId);
     if (!card) return null;
     const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null, coverage: null };
     const reply = matchReply(as, [], 1, fingerprint, []);
@@ -157,15 +157,17 @@ export class TriageEngine {
   }
 
   card(id: string): ProblemCard | undefined {
-    return this.cards.find((c) => c.id === id);
+    return this.retriever.card(id);
   }
 
   async triage(paste: string, opts: TriageOptions = {}): Promise<TriageResult & { explain?: TriageExplain }> {
     const top = opts.top ?? 3;
     const x = extract(paste);
     const fp = fingerprint(x);
-    const ranking = await this.retriever.rank(x, opts.context ? this.hints(paste, opts.context) : []);
     const feedback = opts.feedbackFor ? await opts.feedbackFor(fp) : null;
+    // The cards people confirmed or rejected are ranked whatever their score, so feedback can move them.
+    const include = feedback ? [...feedback.picked, ...feedback.fixed, ...feedback.notIt] : [];
+    const ranking = await this.retriever.rank(x, opts.context ? this.hints(paste, opts.context) : [], { depth: top, include });
     const confirmed = feedback ? applyFeedback(ranking.candidates, feedback) : false;
     const best = ranking.candidates[0];
     // A person confirmed this answer for this fingerprint: that is the strongest evidence there is.

@@ -10,6 +10,7 @@ import type { SystemDetector, SystemGuess, SystemHint } from './system.js';
 import {
   containment,
   denseBonus,
+  WEIGHT,
   evidenceOf,
   FRAME_WEIGHT,
   GLOSSARY_TRUST,
@@ -44,6 +45,12 @@ export interface Ranking {
 
 /** How many of the best candidates get their coverage worked out: the answer and its alternatives. */
 const COVERAGE_DEPTH = 5;
+/**
+ * The most near-ties the dense model re-ranks: the best of them by evidence. Many sections
+ * within reach of the answer means the words cannot tell them apart, and a corpus of many
+ * similar guides must not make every paste embed-compare hundreds.
+ */
+const DENSE_POOL = 32;
 
 interface ErrorLine {
   text: string;
@@ -53,11 +60,25 @@ interface ErrorLine {
   trust: number;
 }
 
-/** Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior. */
+/**
+ * Hybrid retrieval: BM25F, literal error-line containment, dense similarity and a system prior.
+ * A paste is scored against the cards its words reach (posting lists), best bound first, and
+ * the scan stops once no card left can reach the answers: the cost follows the paste, not the corpus.
+ */
 export class Retriever {
   private readonly errorLines: ErrorLine[][];
   private readonly commands: Array<Array<Set<string>>>;
   private readonly indexById = new Map<string, number>();
+  /** Every guide error line, numbered: its card, and the lines holding each token. */
+  private readonly lineCard: number[] = [];
+  private readonly lineRef: ErrorLine[] = [];
+  private readonly linesWith = new Map<string, number[]>();
+  /** The cards whose commands use each token. */
+  private readonly commandCardsWith = new Map<string, number[]>();
+  /** Per guide, its answerable cards in order: those a paste shares no word with differ only by system. */
+  private readonly answerable = new Map<string, number[]>();
+  /** The dense index's label of each card. */
+  private readonly labels = new Map<string, number>();
   /** Every word each guide uses: what its system's errors can be explained in. */
   private readonly guideVocab = new Map<string, Set<string>>();
 
@@ -84,7 +105,20 @@ export class Retriever {
       const vocab = this.guideVocab.get(c.guide) ?? new Set<string>();
       for (const t of lexical.terms(i)) vocab.add(t);
       this.guideVocab.set(c.guide, vocab);
+      for (const e of this.errorLines[i]!) {
+        const id = this.lineRef.push(e) - 1;
+        this.lineCard.push(i);
+        for (const t of e.tokens) push(this.linesWith, t, id);
+      }
+      for (const t of new Set(this.commands[i]!.flatMap((k) => [...k]))) push(this.commandCardsWith, t, i);
+      if (c.kind !== 'reference') push(this.answerable, c.guide, i);
     });
+    if (dense) for (let label = 0; label < dense.index.getCurrentCount(); label++) this.labels.set(String(dense.docstore.search(String(label)).metadata.id), label);
+  }
+
+  card(id: string): ProblemCard | undefined {
+    const i = this.indexById.get(id);
+    return i === undefined ? undefined : this.cards[i];
   }
 
   /** Weighted query terms: salient lines count double, commands the user ran count half. */
@@ -109,13 +143,18 @@ export class Retriever {
     return q;
   }
 
-  async rank(x: Extracted, hints: SystemHint[] = []): Promise<Ranking> {
+  /**
+   * `depth`: how many of the best are ranked exactly (everything within reach of the answer is,
+   * too); `include`: cards to rank whatever their score (those people confirmed or rejected).
+   */
+  async rank(x: Extracted, hints: SystemHint[] = [], o: { depth?: number; include?: string[] } = {}): Promise<Ranking> {
     const frames = new Set(x.frames);
     const text = x.lines.join('\n');
     const expansions = expand(text);
     const query = this.queryTerms(x, frames, expansions);
-    const lex = this.lexical.score(query);
-    const lexMax = Math.max(1e-9, ...lex);
+    const { scores: lex, touched } = this.lexical.score(query);
+    let lexMax = 1e-9;
+    for (const i of touched) lexMax = Math.max(lexMax, lex[i]!);
     const system = this.detector.detect(query.keys(), text, hints);
 
     const prose = new Set(x.prose);
@@ -126,23 +165,23 @@ export class Retriever {
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
 
-    const candidates = this.cards.flatMap((card, i): Candidate[] => {
-      // Its lines name the system (the detector read them), but it has nothing to tell the user to do.
-      if (card.kind === 'reference') return [];
+    const evaluate = (i: number): Candidate => {
+      const card = this.cards[i]!;
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const command = this.commandMatch(i, pasteCommands);
       const sys = system.scores[card.guide] ?? 0;
       const features: Signals = { lexical: lex[i]!, errorLine, dense: null, command, system: sys };
       const evidence = evidenceOf(features, card.kind, lexMax);
-      return [{ card, evidence, score: evidence, features, why, coverage: null }];
-    });
-    candidates.sort((a, b) => b.evidence - a.evidence);
+      return { card, evidence, score: evidence, features, why, coverage: null };
+    };
+    const depth = Math.max(o.depth ?? 0, ECHO_WINDOW, COVERAGE_DEPTH, DENSE_POOL);
+    const candidates = this.shortlist({ lex, touched, lexMax, allTokens, pasteCommands, system, depth, include: o.include ?? [], evaluate });
     // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
     const top = candidates[0]?.evidence ?? 0;
-    const close = candidates.filter((c) => c.evidence >= top - TIE_WINDOW);
+    const close = candidates.filter((c) => c.evidence >= top - TIE_WINDOW).slice(0, DENSE_POOL);
     let usedDense = false;
     if (close.length > 1 && this.embed && this.dense) {
-      const dense = await this.denseScores(await this.embed(denseQuery(x)));
+      const dense = this.denseScores(await this.embed(denseQuery(x)), close.map((c) => c.card.id));
       usedDense = true;
       for (const c of close) {
         const sim = dense.get(c.card.id) ?? 0;
@@ -205,13 +244,110 @@ export class Retriever {
     return best >= 0.4 ? best : 0;
   }
 
-  private async denseScores(vector: number[]): Promise<Map<string, number>> {
+  /** Cosine similarity of the query to each card, from the vectors the HNSW index holds (normalised there). */
+  private denseScores(vector: number[], ids: string[]): Map<string, number> {
     const out = new Map<string, number>();
     if (!this.dense) return out;
-    const hits = await this.dense.similaritySearchVectorWithScore(vector, this.cards.length);
-    for (const [doc, distance] of hits) out.set(String(doc.metadata.id), 1 - distance);
+    const norm = Math.sqrt(vector.reduce((s, v) => s + v * v, 0)) || 1;
+    for (const id of ids) {
+      const label = this.labels.get(id);
+      if (label === undefined) continue;
+      const p = this.dense.index.getPoint(label);
+      let dot = 0;
+      for (let k = 0; k < p.length; k++) dot += (vector[k]! / norm) * p[k]!;
+      out.set(id, dot);
+    }
     return out;
   }
+
+  /**
+   * The candidates worth ranking, scored exactly, best first (ties in card order). Every card a
+   * paste shares a word with gets an upper bound on its evidence; they are scored best bound
+   * first until no bound left reaches the `depth`-th score or the dense window of the best.
+   * Cards it shares no word with score only their system's prior: per guide, the first few stand for the rest.
+   */
+  private shortlist(q: {
+    lex: Float64Array;
+    touched: number[];
+    lexMax: number;
+    allTokens: Set<string>;
+    pasteCommands: Array<Set<string>>;
+    system: SystemGuess;
+    depth: number;
+    include: string[];
+    evaluate: (i: number) => Candidate;
+  }): Candidate[] {
+    const errBound = this.errorLineBounds(q.allTokens);
+    const commandCards = new Set(q.pasteCommands.flatMap((p) => [...p].flatMap((t) => this.commandCardsWith.get(t) ?? [])));
+    const reached = new Set([...q.touched, ...errBound.keys(), ...commandCards]);
+    const sys = (guide: string) => q.system.scores[guide] ?? 0;
+    const entries: Array<{ bound: number; card: number } | { bound: number; guide: string }> = [];
+    for (const i of reached) {
+      const card = this.cards[i]!;
+      if (card.kind === 'reference') continue;
+      const bound = evidenceOf({ lexical: q.lex[i]!, errorLine: errBound.get(i) ?? 0, dense: null, command: commandCards.has(i) ? 1 : 0, system: sys(card.guide) }, card.kind, q.lexMax);
+      // Summed in another order than the exact score: a hair of slack keeps it a bound.
+      entries.push({ card: i, bound: bound * (1 + 1e-9) + 1e-12 });
+    }
+    for (const guide of this.answerable.keys()) entries.push({ guide, bound: WEIGHT.system * sys(guide) * (1 + 1e-9) + 1e-12 });
+    entries.sort((a, b) => b.bound - a.bound);
+
+    const scored = new Map<number, Candidate>();
+    const evidences: number[] = []; // descending
+    const add = (i: number) => {
+      if (scored.has(i) || this.cards[i]!.kind === 'reference') return;
+      const c = q.evaluate(i);
+      scored.set(i, c);
+      let at = evidences.findIndex((e) => e < c.evidence);
+      if (at < 0) at = evidences.length;
+      evidences.splice(at, 0, c.evidence);
+    };
+    for (const e of entries) {
+      const kth = evidences.length >= q.depth ? evidences[q.depth - 1]! : -Infinity;
+      if (e.bound < kth) break;
+      if ('card' in e) add(e.card);
+      else {
+        let taken = 0;
+        for (const i of this.answerable.get(e.guide)!) {
+          if (taken >= q.depth) break;
+          if (reached.has(i)) continue;
+          add(i);
+          taken++;
+        }
+      }
+    }
+    for (const id of q.include) {
+      const i = this.indexById.get(id);
+      if (i !== undefined) add(i);
+    }
+    return [...scored].sort((a, b) => b[1].evidence - a[1].evidence || a[0] - b[0]).map(([, c]) => c);
+  }
+
+  /** Per card a paste's tokens reach, the most its error-line match can be: every shared token counted as if on one paste line. */
+  private errorLineBounds(all: Set<string>): Map<number, number> {
+    const hit = new Map<number, number>();
+    for (const t of all) {
+      const lines = this.linesWith.get(t);
+      if (!lines) continue;
+      const idf = this.lexical.idf(t);
+      for (const id of lines) hit.set(id, (hit.get(id) ?? 0) + idf);
+    }
+    const out = new Map<number, number>();
+    for (const [id, h] of hit) {
+      const e = this.lineRef[id]!;
+      if (e.weight <= 0) continue;
+      const card = this.lineCard[id]!;
+      out.set(card, Math.max(out.get(card) ?? 0, containment(Math.min(h, e.weight), e.weight, e.trust)));
+    }
+    return out;
+  }
+
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 /** A command as a set of tokens, with its program's folder dropped (`./target/release/x` is `x`). */

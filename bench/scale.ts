@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MedicConfig } from '../src/config.js';
+import { createEmbedder } from '../src/knowledge/embedders/index.js';
+import { buildIndex } from '../src/knowledge/index-store.js';
+import { TriageEngine } from '../src/triage/engine.js';
+import { ROOT, tempDir } from '../test/helpers.js';
+import { scaledCorpus } from './corpus.js';
+
+/** The corpus sizes of the table: the five guides, then 10 and 50 copies of each. */
+const COPIES = [1, 10, 50];
+const ROUNDS = 3;
+
+export interface ScaleRow {
+  guides: number;
+  sections: number;
+  perPasteMs: number;
+  coldStartMs: number;
+  fullBuildMs: number;
+  /** Adding one guide to the built index (the largest corpus only). */
+  addOneGuideMs?: number;
+}
+
+const round = (n: number): number => Math.round(n * 10) / 10;
+
+/**
+ * Knowledge at scale: per corpus size, a full index build, a cold start (open and one triage, in
+ * a fresh process) and the mean triage time over the dev pastes; then one guide added to the
+ * largest built index. Ratios are against the five guides, in the same run.
+ */
+export async function benchScale(base: MedicConfig, pastes: string[]): Promise<{ rows: ScaleRow[]; ratios: Record<string, number> }> {
+  const rows: ScaleRow[] = [];
+  for (const copies of COPIES) {
+    const dir = tempDir('medic-scale-');
+    const knowledgeDir = join(dir, 'knowledge');
+    const guides = scaledCorpus(join(ROOT, 'knowledge'), knowledgeDir, copies);
+    const cfg = { ...base, knowledgeDir, dataDir: join(dir, 'data'), indexDir: join(dir, 'data', 'index') };
+    const t0 = performance.now();
+    const built = await buildIndex(cfg.knowledgeDir, cfg.indexDir, createEmbedder(cfg.embedder), { force: true });
+    const fullBuildMs = performance.now() - t0;
+    const cold = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'cold.js')], { env: { ...process.env, MEDIC_KNOWLEDGE_DIR: knowledgeDir, MEDIC_DATA_DIR: cfg.dataDir }, encoding: 'utf8' });
+    if (cold.status !== 0) throw new Error(`cold start run failed: ${cold.stderr}`);
+    const c = JSON.parse(cold.stdout) as { openMs: number; firstTriageMs: number };
+    const engine = await TriageEngine.open(cfg);
+    for (const p of pastes) await engine.triage(p);
+    const t1 = performance.now();
+    for (let r = 0; r < ROUNDS; r++) for (const p of pastes) await engine.triage(p);
+    const row: ScaleRow = { guides, sections: built.cards, perPasteMs: round((performance.now() - t1) / (ROUNDS * pastes.length)), coldStartMs: round(c.openMs + c.firstTriageMs), fullBuildMs: round(fullBuildMs) };
+    if (copies === COPIES[COPIES.length - 1]) {
+      cpSync(join(ROOT, 'knowledge', 'lloom.md'), join(knowledgeDir, 'lloom-added.md'));
+      const t2 = performance.now();
+      await buildIndex(cfg.knowledgeDir, cfg.indexDir, createEmbedder(cfg.embedder));
+      row.addOneGuideMs = round(performance.now() - t2);
+    }
+    rows.push(row);
+  }
+  const small = rows[0]!;
+  const large = rows[rows.length - 1]!;
+  return {
+    rows,
+    ratios: {
+      perPaste: round((large.perPasteMs / small.perPasteMs) * 100) / 100,
+      coldStart: round((large.coldStartMs / small.coldStartMs) * 100) / 100,
+      addOneGuideShareOfFullBuild: round((large.addOneGuideMs! / large.fullBuildMs) * 1000) / 1000,
+    },
+  };
+}
+
+export function devPastes(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { paste: string }).paste);
+}
