@@ -8,6 +8,7 @@ import { TriageEngine } from '../src/triage/engine.js';
 import { ROOT, tempDir } from '../test/helpers.js';
 import { benchChecks } from './checks.js';
 import { benchBundles } from './bundles.js';
+import { benchScale } from './scale.js';
 
 /** Benchmarks for the triage engine; prints one JSON object. */
 const DEV = join(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     targets: { p50Ms: 30, p99Ms: 80, coldStartMs: 2000, fullIndexBuildMs: 10000 },
     checksThroughBullmq: await benchChecks(),
     bundleAnalysis: await benchBundles(dataDir),
+    knowledgeAtScale: await benchScale(base, inputs),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

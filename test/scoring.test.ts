@@ -34,7 +34,7 @@ describe('scoring, golden values', () => {
   it('system detection: a guide-only word is a signature, a word every guide uses is not', () => {
     assert.equal(concentration([0.01, 0, 0, 0, 0]), 1);
     assert.ok(Math.abs(concentration([0.01, 0.01, 0.01, 0.01, 0.01])) < 1e-9);
-    const detector = new SystemDetector(cards);
+    const detector = SystemDetector.build(cards);
     const of = (text: string) => detector.detect(tokenize(text), text);
     assert.equal(of('kubectl get performers -n my-avs-project').system, 'hourglass');
     assert.equal(of('hg-coord worker unreachable').system, 'hybridgrid');

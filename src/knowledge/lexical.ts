@@ -32,10 +32,17 @@ export function cardFieldText(c: ProblemCard): Record<Field, string> {
   };
 }
 
-/** A term's cards and what it adds to each, before query weight and IDF (BM25F saturation). */
-interface Posting {
-  docs: number[];
-  sats: number[];
+/** The index as stored beside the dense one: one posting list per term, flat. */
+export interface LexicalState {
+  size: number;
+  terms: string[];
+  /** Term k's postings are entries offsets[k] .. offsets[k+1]. */
+  offsets: Int32Array;
+  docs: Int32Array;
+  /** What the term adds to the card's score, before query weight and IDF (BM25F saturation). */
+  sats: Float64Array;
+  /** 1 when the term is in the card's problem description, 0 when only in its fix. */
+  inProblem: Uint8Array;
 }
 
 /**
@@ -44,13 +51,17 @@ interface Posting {
  * list: a query costs the length of its terms' lists, not the size of the corpus.
  */
 export class LexicalIndex {
-  private readonly postings = new Map<string, Posting>();
-  /** Per card, the terms of its problem description and of its fix. */
-  private readonly problemTerms: Array<Set<string>>;
-  private readonly bodyTerms: Array<Set<string>>;
-  readonly size: number;
+  private readonly term = new Map<string, number>();
 
-  constructor(cards: ProblemCard[]) {
+  private constructor(private readonly s: LexicalState) {
+    s.terms.forEach((t, k) => this.term.set(t, k));
+  }
+
+  get size(): number {
+    return this.s.size;
+  }
+
+  static build(cards: ProblemCard[]): LexicalIndex {
     const docs = cards.map((c) => {
       const text = cardFieldText(c);
       const tf = {} as Record<Field, Map<string, number>>;
@@ -62,13 +73,12 @@ export class LexicalIndex {
       }
       return { tf, len };
     });
-    this.size = cards.length;
     const avgLen = {} as Record<Field, number>;
     for (const f of FIELDS) avgLen[f] = Math.max(1, docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, docs.length));
-    this.problemTerms = docs.map((d) => new Set(PROBLEM_FIELDS.flatMap((f) => [...d.tf[f].keys()])));
-    this.bodyTerms = docs.map((d) => new Set(d.tf.body.keys()));
+    const postings = new Map<string, Array<[doc: number, sat: number, inProblem: number]>>();
     docs.forEach((d, i) => {
-      for (const term of new Set([...this.problemTerms[i]!, ...this.bodyTerms[i]!])) {
+      const problem = new Set(PROBLEM_FIELDS.flatMap((f) => [...d.tf[f].keys()]));
+      for (const term of new Set([...problem, ...d.tf.body.keys()])) {
         let tf = 0;
         for (const f of PROBLEM_FIELDS) {
           const n = d.tf[f].get(term);
@@ -78,51 +88,95 @@ export class LexicalIndex {
         const nb = d.tf.body.get(term) ?? 0;
         const tfBody = nb ? nb / (1 - B + (B * d.len.body) / avgLen.body) : 0;
         const sat = tf / (K1 + tf) + BODY_WEIGHT * (tfBody / (K1 + tfBody));
-        let p = this.postings.get(term);
-        if (!p) this.postings.set(term, (p = { docs: [], sats: [] }));
-        p.docs.push(i);
-        p.sats.push(sat);
+        let list = postings.get(term);
+        if (!list) postings.set(term, (list = []));
+        list.push([i, sat, problem.has(term) ? 1 : 0]);
       }
     });
+    const total = [...postings.values()].reduce((n, l) => n + l.length, 0);
+    const state: LexicalState = { size: cards.length, terms: [...postings.keys()], offsets: new Int32Array(postings.size + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
+    let at = 0;
+    [...postings.values()].forEach((list, k) => {
+      state.offsets[k] = at;
+      for (const [doc, sat, inProblem] of list) {
+        state.docs[at] = doc;
+        state.sats[at] = sat;
+        state.inProblem[at] = inProblem;
+        at++;
+      }
+    });
+    state.offsets[postings.size] = at;
+    return new LexicalIndex(state);
+  }
+
+  static restore(state: LexicalState): LexicalIndex {
+    return new LexicalIndex(state);
+  }
+
+  get state(): LexicalState {
+    return this.s;
+  }
+
+  private range(term: string): [number, number] | null {
+    const k = this.term.get(term);
+    return k === undefined ? null : [this.s.offsets[k]!, this.s.offsets[k + 1]!];
+  }
+
+  /** Where card `doc` is in a term's postings (sorted by card), or -1. */
+  private find(term: string, doc: number): number {
+    const r = this.range(term);
+    if (!r) return -1;
+    let [lo, hi] = r;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.s.docs[mid]! < doc) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < r[1] && this.s.docs[lo] === doc ? lo : -1;
   }
 
   idf(term: string): number {
-    const df = this.postings.get(term)?.docs.length ?? 0;
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    const r = this.range(term);
+    const df = r ? r[1] - r[0] : 0;
+    return Math.log(1 + (this.s.size - df + 0.5) / (df + 0.5));
   }
 
   has(term: string): boolean {
-    return this.postings.has(term);
+    return this.term.has(term);
   }
 
-  /** Every term card `i` uses, in any field. */
-  terms(i: number): Set<string> {
-    return new Set([...(this.problemTerms[i] ?? []), ...(this.bodyTerms[i] ?? [])]);
+  /** Whether any card from `from` up to (not including) `to` uses a term. */
+  usedIn(term: string, from: number, to: number): boolean {
+    const r = this.range(term);
+    if (!r) return false;
+    let [lo, hi] = r;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.s.docs[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < r[1] && this.s.docs[lo]! < to;
   }
 
   /** Whether card `i` holds a term: 1 in its problem description, `bodyShare` in its fix alone, else 0. */
   holds(i: number, term: string, bodyShare: number): number {
-    if (this.problemTerms[i]?.has(term)) return 1;
-    return this.bodyTerms[i]?.has(term) ? bodyShare : 0;
-  }
-
-  /** The cards that hold a term, in card order. */
-  cardsWith(term: string): readonly number[] {
-    return this.postings.get(term)?.docs ?? [];
+    const at = this.find(term, i);
+    if (at < 0) return 0;
+    return this.s.inProblem[at] ? 1 : bodyShare;
   }
 
   /** BM25F scores for weighted query terms: only cards holding a query term are in `touched`; the rest score 0. */
   score(query: Map<string, number>): { scores: Float64Array; touched: number[] } {
-    const scores = new Float64Array(this.size);
-    const seen = new Uint8Array(this.size);
+    const scores = new Float64Array(this.s.size);
+    const seen = new Uint8Array(this.s.size);
     const touched: number[] = [];
     for (const [term, qw] of query) {
-      const p = this.postings.get(term);
-      if (!p) continue;
+      const r = this.range(term);
+      if (!r) continue;
       const idf = this.idf(term);
-      for (let k = 0; k < p.docs.length; k++) {
-        const i = p.docs[k]!;
-        const sat = p.sats[k]!;
+      for (let k = r[0]; k < r[1]; k++) {
+        const i = this.s.docs[k]!;
+        const sat = this.s.sats[k]!;
         if (sat > 0) {
           if (!seen[i]) {
             seen[i] = 1;

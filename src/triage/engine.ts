@@ -12,6 +12,7 @@ import { SystemDetector, type SystemGuess, type SystemHint } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
 import { ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE, NAMED_SYSTEM_NATS, THREAD_NATS } from './scoring.js';
+import { loadState, saveState, stateStamp } from './stored-state.js';
 import { featuresOf, type FeatureVector, predict, shippedModel } from './confidence.js';
 import type { FeedbackRecord } from '../store/records.js';
 
@@ -112,11 +113,16 @@ export class TriageEngine {
       opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides in ${Date.now() - started} ms`);
     }
     const useDense = opts.dense ?? true;
-    const { cards, dense } = useDense ? await loadIndex(cfg.indexDir, embedder) : { ...loadCards(cfg.indexDir), dense: null };
+    const { manifest, cards, dense } = useDense ? await loadIndex(cfg.indexDir, embedder) : { ...loadCards(cfg.indexDir), dense: null };
     if (useDense) await embedder.load();
-    const lexical = new LexicalIndex(cards);
-    const systems = new SystemDetector(cards);
-    const retriever = new Retriever(cards, lexical, systems, dense, useDense ? (text) => embedder.embedQuery(text) : null);
+    // What the cards say to the engine is worked out once per index build and kept beside it.
+    const stamp = stateStamp(manifest);
+    const stored = loadState(cfg.indexDir, stamp);
+    const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
+    const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
+    const read = stored?.retriever ?? Retriever.read(cards);
+    if (!stored) saveState(cfg.indexDir, stamp, { lexical: lexical.state, detector: systems.state, retriever: read });
+    const retriever = new Retriever(cards, lexical, systems, dense, useDense ? (text) => embedder.embedQuery(text) : null, read);
     return new TriageEngine(cards, retriever, systems, cfg.triage.answerAbove);
   }
 

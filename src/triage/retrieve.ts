@@ -54,10 +54,17 @@ const DENSE_POOL = 32;
 
 interface ErrorLine {
   text: string;
-  tokens: Set<string>;
+  /** Distinct, in the order the line has them. */
+  tokens: string[];
   weight: number;
   /** 1 for a literal error line, less for a symptom the guide describes in words. */
   trust: number;
+}
+
+/** What the retriever reads from each card's lines, as stored beside the index: its error lines' tokens and its commands'. */
+export interface RetrieverState {
+  lines: Array<Array<[text: string, tokens: string[], trust: number]>>;
+  commands: string[][][];
 }
 
 /**
@@ -75,12 +82,15 @@ export class Retriever {
   private readonly linesWith = new Map<string, number[]>();
   /** The cards whose commands use each token. */
   private readonly commandCardsWith = new Map<string, number[]>();
+  /** The guides, and each card's guide by its number there. */
+  private readonly guides: string[] = [];
+  private readonly guideOf: Int32Array;
   /** Per guide, its answerable cards in order: those a paste shares no word with differ only by system. */
-  private readonly answerable = new Map<string, number[]>();
+  private readonly answerable: number[][] = [];
   /** The dense index's label of each card. */
   private readonly labels = new Map<string, number>();
-  /** Every word each guide uses: what its system's errors can be explained in. */
-  private readonly guideVocab = new Map<string, Set<string>>();
+  /** Each guide's cards, from..to (a guide's cards are stored together): its words are what its system's errors can be explained in. */
+  private readonly guideRange = new Map<string, [number, number]>();
 
   constructor(
     readonly cards: ProblemCard[],
@@ -88,32 +98,49 @@ export class Retriever {
     private readonly detector: SystemDetector,
     private readonly dense: HNSWLib | null,
     private readonly embed: ((text: string) => Promise<number[]>) | null,
+    /** The cards' lines already read (from the stored index); read here when absent. */
+    stored: RetrieverState | null = null,
   ) {
     cards.forEach((c, i) => this.indexById.set(c.id, i));
-    const line = (text: string, trust: number): ErrorLine => {
-      const tokens = new Set(tokenize(errorTemplate(text)));
-      return { text, tokens, weight: [...tokens].reduce((s, t) => s + lexical.idf(t), 0), trust };
-    };
-    this.errorLines = cards.map((c) => [
-      ...c.errorLines.map((t) => line(t, 1)),
-      ...c.symptoms.filter((s) => !c.errorLines.includes(s)).map((t) => line(t, SYMPTOM_TRUST)),
-      // A problem's heading names it in words, like a symptom does.
-      ...(c.kind === 'problem' && !c.errorLines.length ? [line(bareTitle(c.title), SYMPTOM_TRUST)] : []),
-    ]);
-    this.commands = cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2));
+    const guideNumber = new Map<string, number>();
+    this.guideOf = Int32Array.from(cards, (c) => {
+      let g = guideNumber.get(c.guide);
+      if (g === undefined) {
+        guideNumber.set(c.guide, (g = this.guides.push(c.guide) - 1));
+        this.answerable.push([]);
+      }
+      return g;
+    });
+    const read = stored ?? Retriever.read(cards);
+    this.errorLines = read.lines.map((lines) => lines.map(([text, tokens, trust]) => ({ text, tokens, weight: tokens.reduce((w, t) => w + lexical.idf(t), 0), trust })));
+    this.commands = read.commands.map((cmds) => cmds.map((c) => new Set(c)));
     cards.forEach((c, i) => {
-      const vocab = this.guideVocab.get(c.guide) ?? new Set<string>();
-      for (const t of lexical.terms(i)) vocab.add(t);
-      this.guideVocab.set(c.guide, vocab);
+      const range = this.guideRange.get(c.guide);
+      if (range && range[1] !== i) throw new Error(`the cards of guide ${c.guide} are not stored together`);
+      this.guideRange.set(c.guide, [range?.[0] ?? i, i + 1]);
       for (const e of this.errorLines[i]!) {
         const id = this.lineRef.push(e) - 1;
         this.lineCard.push(i);
         for (const t of e.tokens) push(this.linesWith, t, id);
       }
       for (const t of new Set(this.commands[i]!.flatMap((k) => [...k]))) push(this.commandCardsWith, t, i);
-      if (c.kind !== 'reference') push(this.answerable, c.guide, i);
+      if (c.kind !== 'reference') this.answerable[this.guideOf[i]!]!.push(i);
     });
     if (dense) for (let label = 0; label < dense.index.getCurrentCount(); label++) this.labels.set(String(dense.docstore.search(String(label)).metadata.id), label);
+  }
+
+  /** Each card's error lines (its literal errors, its symptoms, or its heading) and commands, as tokens. */
+  static read(cards: ProblemCard[]): RetrieverState {
+    const line = (text: string, trust: number): [string, string[], number] => [text, [...new Set(tokenize(errorTemplate(text)))], trust];
+    return {
+      lines: cards.map((c) => [
+        ...c.errorLines.map((t) => line(t, 1)),
+        ...c.symptoms.filter((s) => !c.errorLines.includes(s)).map((t) => line(t, SYMPTOM_TRUST)),
+        // A problem's heading names it in words, like a symptom does.
+        ...(c.kind === 'problem' && !c.errorLines.length ? [line(bareTitle(c.title), SYMPTOM_TRUST)] : []),
+      ]),
+      commands: cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2).map((t) => [...t])),
+    };
   }
 
   card(id: string): ProblemCard | undefined {
@@ -197,8 +224,8 @@ export class Retriever {
     const weighted = queryWeights(query, corpus);
     for (const c of ranked.slice(0, COVERAGE_DEPTH)) {
       const i = this.indexById.get(c.card.id)!;
-      const vocab = this.guideVocab.get(c.card.guide);
-      c.coverage = coverageOf(main, weighted, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS), (t) => vocab?.has(t) ?? false);
+      const [from, to] = this.guideRange.get(c.card.guide)!;
+      c.coverage = coverageOf(main, weighted, corpus, (t) => this.lexical.holds(i, t, BODY_COVERS), (t) => this.lexical.usedIn(t, from, to));
     }
     return { candidates: ranked, system, usedDense, unknown: unknownShare(main.map((m) => m.terms), corpus) };
   }
@@ -277,20 +304,33 @@ export class Retriever {
     include: string[];
     evaluate: (i: number) => Candidate;
   }): Candidate[] {
+    const n = this.cards.length;
+    const sysOf = new Float64Array(this.guides.length);
+    this.guides.forEach((g, k) => (sysOf[k] = q.system.scores[g] ?? 0));
     const errBound = this.errorLineBounds(q.allTokens);
-    const commandCards = new Set(q.pasteCommands.flatMap((p) => [...p].flatMap((t) => this.commandCardsWith.get(t) ?? [])));
-    const reached = new Set([...q.touched, ...errBound.keys(), ...commandCards]);
-    const sys = (guide: string) => q.system.scores[guide] ?? 0;
-    const entries: Array<{ bound: number; card: number } | { bound: number; guide: string }> = [];
-    for (const i of reached) {
+    const command = new Uint8Array(n);
+    const reached = new Uint8Array(n);
+    const pool: number[] = [];
+    const reach = (i: number) => {
+      if (!reached[i]) {
+        reached[i] = 1;
+        if (this.cards[i]!.kind !== 'reference') pool.push(i);
+      }
+    };
+    for (const i of q.touched) reach(i);
+    for (const i of errBound.touched) reach(i);
+    for (const p of q.pasteCommands) for (const t of p) for (const i of this.commandCardsWith.get(t) ?? []) (command[i] = 1), reach(i);
+
+    // A hair of slack: bounds are summed in another order than exact scores.
+    const slack = (b: number) => b * (1 + 1e-9) + 1e-12;
+    // Entries 0..pool-1 are cards; the rest stand for each guide's cards the paste shares no word with.
+    const bounds = new Float64Array(pool.length + this.guides.length);
+    pool.forEach((i, k) => {
       const card = this.cards[i]!;
-      if (card.kind === 'reference') continue;
-      const bound = evidenceOf({ lexical: q.lex[i]!, errorLine: errBound.get(i) ?? 0, dense: null, command: commandCards.has(i) ? 1 : 0, system: sys(card.guide) }, card.kind, q.lexMax);
-      // Summed in another order than the exact score: a hair of slack keeps it a bound.
-      entries.push({ card: i, bound: bound * (1 + 1e-9) + 1e-12 });
-    }
-    for (const guide of this.answerable.keys()) entries.push({ guide, bound: WEIGHT.system * sys(guide) * (1 + 1e-9) + 1e-12 });
-    entries.sort((a, b) => b.bound - a.bound);
+      bounds[k] = slack(evidenceOf({ lexical: q.lex[i]!, errorLine: errBound.bound[i]!, dense: null, command: command[i]!, system: sysOf[this.guideOf[i]!]! }, card.kind, q.lexMax));
+    });
+    this.guides.forEach((_, g) => (bounds[pool.length + g] = slack(WEIGHT.system * sysOf[g]!)));
+    const order = new MaxHeap(bounds);
 
     const scored = new Map<number, Candidate>();
     const evidences: number[] = []; // descending
@@ -302,15 +342,15 @@ export class Retriever {
       if (at < 0) at = evidences.length;
       evidences.splice(at, 0, c.evidence);
     };
-    for (const e of entries) {
+    for (let e = order.pop(); e >= 0; e = order.pop()) {
       const kth = evidences.length >= q.depth ? evidences[q.depth - 1]! : -Infinity;
-      if (e.bound < kth) break;
-      if ('card' in e) add(e.card);
+      if (bounds[e]! < kth) break;
+      if (e < pool.length) add(pool[e]!);
       else {
         let taken = 0;
-        for (const i of this.answerable.get(e.guide)!) {
+        for (const i of this.answerable[e - pool.length]!) {
           if (taken >= q.depth) break;
-          if (reached.has(i)) continue;
+          if (reached[i]) continue;
           add(i);
           taken++;
         }
@@ -324,24 +364,64 @@ export class Retriever {
   }
 
   /** Per card a paste's tokens reach, the most its error-line match can be: every shared token counted as if on one paste line. */
-  private errorLineBounds(all: Set<string>): Map<number, number> {
-    const hit = new Map<number, number>();
+  private errorLineBounds(all: Set<string>): { bound: Float64Array; touched: number[] } {
+    const hit = new Float64Array(this.lineRef.length);
+    const lines: number[] = [];
     for (const t of all) {
-      const lines = this.linesWith.get(t);
-      if (!lines) continue;
+      const ids = this.linesWith.get(t);
+      if (!ids) continue;
       const idf = this.lexical.idf(t);
-      for (const id of lines) hit.set(id, (hit.get(id) ?? 0) + idf);
+      for (const id of ids) {
+        if (hit[id] === 0) lines.push(id);
+        hit[id] = hit[id]! + idf;
+      }
     }
-    const out = new Map<number, number>();
-    for (const [id, h] of hit) {
+    const bound = new Float64Array(this.cards.length);
+    const touched: number[] = [];
+    for (const id of lines) {
       const e = this.lineRef[id]!;
       if (e.weight <= 0) continue;
       const card = this.lineCard[id]!;
-      out.set(card, Math.max(out.get(card) ?? 0, containment(Math.min(h, e.weight), e.weight, e.trust)));
+      const b = containment(Math.min(hit[id]!, e.weight), e.weight, e.trust);
+      if (bound[card] === 0) touched.push(card);
+      if (b > bound[card]!) bound[card] = b;
     }
-    return out;
+    return { bound, touched };
+  }
+}
+
+/** Indexes of a score array, largest score first, popped one at a time (-1 when empty). */
+class MaxHeap {
+  private readonly heap: Int32Array;
+  private size: number;
+
+  constructor(private readonly keys: Float64Array) {
+    this.size = keys.length;
+    this.heap = Int32Array.from({ length: keys.length }, (_, i) => i);
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
+  pop(): number {
+    if (this.size === 0) return -1;
+    const top = this.heap[0]!;
+    this.heap[0] = this.heap[--this.size]!;
+    this.down(0);
+    return top;
+  }
+
+  private down(i: number): void {
+    const { heap, keys } = this;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && keys[heap[l]!]! > keys[heap[m]!]!) m = l;
+      if (r < this.size && keys[heap[r]!]! > keys[heap[m]!]!) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  }
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -45,14 +45,44 @@ const FOCUS_POWER = 2;
  * a smoothed log-likelihood ratio so a long guide does not win on size. The guide's own name
  * (its file name) is the strongest signature.
  */
-export class SystemDetector {
-  private readonly weights = new Map<string, Map<string, number>>();
-  readonly guides: string[];
-  private readonly ownName: Map<string, string>;
+/** The detector as stored beside the index: each term's signature weight per guide, flat. */
+export interface DetectorState {
+  guides: string[];
+  /** A guide's own name (its file name) and its parts. */
+  ownName: Array<[string, string]>;
   /** Per language, the guides that show it. */
-  private readonly languages = new Map<string, Set<string>>();
+  languages: Array<[string, string[]]>;
+  terms: string[];
+  /** Term k's weights are entries offsets[k] .. offsets[k+1]: a guide (its number in `guides`) and a weight. */
+  offsets: Int32Array;
+  guide: Int32Array;
+  weight: Float64Array;
+}
 
-  constructor(cards: ProblemCard[]) {
+export class SystemDetector {
+  private readonly term = new Map<string, number>();
+  private readonly ownName: Map<string, string>;
+  private readonly languages: Map<string, Set<string>>;
+
+  private constructor(private readonly s: DetectorState) {
+    s.terms.forEach((t, k) => this.term.set(t, k));
+    this.ownName = new Map(s.ownName);
+    this.languages = new Map(s.languages.map(([l, gs]) => [l, new Set(gs)]));
+  }
+
+  get guides(): string[] {
+    return this.s.guides;
+  }
+
+  get state(): DetectorState {
+    return this.s;
+  }
+
+  static restore(state: DetectorState): SystemDetector {
+    return new SystemDetector(state);
+  }
+
+  static build(cards: ProblemCard[]): SystemDetector {
     const byGuide = new Map<string, Map<string, number>>();
     const langs = new Map<string, Map<string, number>>();
     for (const c of cards) {
@@ -68,60 +98,82 @@ export class SystemDetector {
       for (const [t, n] of termCounts(tokenize(text))) counts.set(t, (counts.get(t) ?? 0) + n);
       byGuide.set(c.guide, counts);
     }
-    this.guides = [...byGuide.keys()].sort();
+    const guides = [...byGuide.keys()].sort();
     // How much of a guide is code says little about how many of its users' errors are: a
     // guide that shows a language at all speaks it.
-    for (const [l, per] of langs) this.languages.set(l, new Set([...per].filter(([, n]) => n >= MIN_LANGUAGE_SIGNS).map(([g]) => g)));
-    this.ownName = new Map(this.guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
+    const languages = [...langs].map(([l, per]) => [l, [...per].filter(([, n]) => n >= MIN_LANGUAGE_SIGNS).map(([g]) => g)] as [string, string[]]);
+    const ownName = new Map(guides.flatMap((g) => tokenize(g).map((t) => [t, g] as const)));
     const total = new Map<string, number>();
     for (const counts of byGuide.values()) for (const [t, n] of counts) total.set(t, (total.get(t) ?? 0) + n);
     const vocab = total.size;
     const size = new Map([...byGuide].map(([g, counts]) => [g, [...counts.values()].reduce((a, b) => a + b, 0)]));
     const all = [...size.values()].reduce((a, b) => a + b, 0);
+    const terms: string[] = [];
+    const offsets: number[] = [];
+    const guide: number[] = [];
+    const weight: number[] = [];
     for (const [t, sum] of total) {
       if (/^\d{1,2}$/.test(t)) continue;
-      const focus = concentration(this.guides.map((g) => (byGuide.get(g)!.get(t) ?? 0) / size.get(g)!)) ** FOCUS_POWER;
-      const per = new Map<string, number>();
-      for (const g of this.guides) {
+      const focus = concentration(guides.map((g) => (byGuide.get(g)!.get(t) ?? 0) / size.get(g)!)) ** FOCUS_POWER;
+      const start = guide.length;
+      guides.forEach((g, k) => {
         const n = byGuide.get(g)!.get(t) ?? 0;
-        if (n === 0) continue;
+        if (n === 0) return;
         const inG = (n + ALPHA) / (size.get(g)! + ALPHA * vocab);
         const elsewhere = (sum - n + ALPHA) / (all - size.get(g)! + ALPHA * vocab);
         const llr = Math.log(inG / elsewhere);
-        if (this.ownName.get(t) === g) per.set(g, MAX_LLR + 2);
+        let w: number | null = null;
+        if (ownName.get(t) === g) w = MAX_LLR + 2;
         // A word every guide uses (timeout, refused, docker) says what went wrong, not where.
-        else if (llr >= MIN_LLR) per.set(g, Math.min(MAX_LLR, llr) * focus * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR));
+        else if (llr >= MIN_LLR) w = Math.min(MAX_LLR, llr) * focus * (IDENTIFIER.test(t) ? 1 : WORD_FACTOR);
+        if (w !== null) {
+          guide.push(k);
+          weight.push(w);
+        }
+      });
+      if (guide.length > start) {
+        terms.push(t);
+        offsets.push(start);
       }
-      if (per.size) this.weights.set(t, per);
     }
+    offsets.push(guide.length);
+    return new SystemDetector({ guides, ownName: [...ownName], languages, terms, offsets: Int32Array.from(offsets), guide: Int32Array.from(guide), weight: Float64Array.from(weight) });
   }
 
   /** `tokens` are the paste's query terms; `text` is the paste itself, read for its language. */
   detect(tokens: Iterable<string>, text: string, hints: SystemHint[] = []): SystemGuess {
-    const ids: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
-    const context = hints.filter((h) => h.guide in ids);
-    for (const h of context) ids[h.guide] = ids[h.guide]! + h.nats;
-    for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[g] = ids[g]! + LANGUAGE_NATS;
-    const words: Record<string, number> = Object.fromEntries(this.guides.map((g) => [g, 0]));
+    const guides = this.s.guides;
+    const ids = new Float64Array(guides.length);
+    const words = new Float64Array(guides.length);
+    const number = new Map(guides.map((g, k) => [g, k]));
+    const context = hints.filter((h) => number.has(h.guide));
+    for (const h of context) ids[number.get(h.guide)!]! += h.nats;
+    for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[number.get(g)!]! += LANGUAGE_NATS;
     for (const t of new Set(tokens)) {
-      const per = this.weights.get(t);
-      if (!per) continue;
+      const k = this.term.get(t);
+      if (k === undefined) continue;
       const into = IDENTIFIER.test(t) || this.ownName.has(t) ? ids : words;
-      for (const [g, w] of per) into[g] = into[g]! + w;
+      for (let e = this.s.offsets[k]!; e < this.s.offsets[k + 1]!; e++) into[this.s.guide[e]!]! += this.s.weight[e]!;
     }
     // Many everyday words (paths, "run", "target") add up to little: only identifiers are signatures.
-    const raw = Object.fromEntries(this.guides.map((g) => [g, ids[g]! + WORD_CAP * (1 - Math.exp(-words[g]! / WORD_CAP))]));
-    const exp = Object.fromEntries(this.guides.map((g) => [g, Math.exp(raw[g]! / TEMPERATURE)]));
-    const sum = Object.values(exp).reduce((a, b) => a + b, 0) + Math.exp(UNKNOWN_SCORE / TEMPERATURE);
-    const scores = Object.fromEntries(this.guides.map((g) => [g, exp[g]! / sum]));
-    const best = this.guides.reduce<string | null>((b, g) => (b === null || scores[g]! > scores[b]! ? g : b), null);
+    const exp = guides.map((_, g) => Math.exp((ids[g]! + WORD_CAP * (1 - Math.exp(-words[g]! / WORD_CAP))) / TEMPERATURE));
+    const sum = exp.reduce((a, b) => a + b, 0) + Math.exp(UNKNOWN_SCORE / TEMPERATURE);
+    const scores = Object.fromEntries(guides.map((g, k) => [g, exp[k]! / sum]));
+    const best = guides.reduce<string | null>((b, g) => (b === null || scores[g]! > scores[b]! ? g : b), null);
     return { system: best && scores[best]! >= 0.5 ? best : null, scores, context };
   }
 
   /** The signature tokens of a guide that occur in the paste, strongest first. */
   evidence(tokens: Iterable<string>, guide: string): string[] {
+    const g = this.s.guides.indexOf(guide);
+    const weightFor = (t: string): number => {
+      const k = this.term.get(t);
+      if (k === undefined) return 0;
+      for (let e = this.s.offsets[k]!; e < this.s.offsets[k + 1]!; e++) if (this.s.guide[e] === g) return this.s.weight[e]!;
+      return 0;
+    };
     return [...new Set(tokens)]
-      .map((t) => [t, this.weights.get(t)?.get(guide) ?? 0] as const)
+      .map((t) => [t, weightFor(t)] as const)
       .filter(([, w]) => w > 0)
       .sort((a, b) => b[1] - a[1])
       .map(([t]) => t);

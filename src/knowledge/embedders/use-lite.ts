@@ -9,8 +9,9 @@ export class UseLiteEmbedder extends MedicEmbedder {
   readonly id = 'use-lite:energetic-ai-en-0.2.0';
   private model: Promise<UseModel> | null = null;
 
+  /** Loads the model and runs it once: its first run compiles the graph, and the first paste should not wait for that. */
   async load(): Promise<void> {
-    await this.get();
+    await (await this.get()).embed(['warm up']);
   }
 
   private get(): Promise<UseModel> {
