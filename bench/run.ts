@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   // Full build, in this process (model load included, as a first `medic index` pays it).
   const buildStart = performance.now();
-  await buildIndex(cfg.knowledgeDir, cfg.indexDir, createEmbedder(cfg.embedder), { force: true });
+  await buildIndex(cfg, cfg.indexDir, createEmbedder(cfg.embedder), { force: true });
   const fullBuildMs = performance.now() - buildStart;
 
   // Cold start in a fresh process: model and index load, then one triage.

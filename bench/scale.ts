@@ -39,7 +39,7 @@ export async function benchScale(base: MedicConfig, pastes: string[]): Promise<{
     const guides = scaledCorpus(join(ROOT, 'knowledge'), knowledgeDir, copies);
     const cfg = { ...base, knowledgeDir, dataDir: join(dir, 'data'), indexDir: join(dir, 'data', 'index') };
     const t0 = performance.now();
-    const built = await buildIndex(cfg.knowledgeDir, cfg.indexDir, createEmbedder(cfg.embedder), { force: true });
+    const built = await buildIndex(cfg, cfg.indexDir, createEmbedder(cfg.embedder), { force: true });
     // Ready to answer: the engine works out and keeps its state once per build.
     const engine = await TriageEngine.open(cfg);
     const fullBuildMs = performance.now() - t0;
@@ -55,7 +55,7 @@ export async function benchScale(base: MedicConfig, pastes: string[]): Promise<{
       // A guide added, then ready to answer: the incremental build, and the engine working out its state again.
       cpSync(join(ROOT, 'knowledge', 'lloom.md'), join(knowledgeDir, 'lloom-added.md'));
       const t2 = performance.now();
-      await buildIndex(cfg.knowledgeDir, cfg.indexDir, createEmbedder(cfg.embedder));
+      await buildIndex(cfg, cfg.indexDir, createEmbedder(cfg.embedder));
       await TriageEngine.open(cfg);
       row.addOneGuideMs = round(performance.now() - t2);
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BundleLimitsSchema, DEFAULT_LIMITS } from './bundles/limits.js';
 import { parseDocument } from 'yaml';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NodeSchema, SystemChecksSchema } from './checks/spec.js';
@@ -157,6 +157,10 @@ const FileSchema = z
       .strict()
       .default({ onClosed: 'reopen', recentDays: 30 }),
     bundles: BundleLimitsSchema.default(DEFAULT_LIMITS),
+    /** Folders of Markdown runbooks beside the guides, each optionally tied to a system (a guide's name). */
+    knowledge: z
+      .array(z.object({ path: z.string().min(1), system: z.string().regex(/^[\w-]+$/, 'a system: a guide name, such as lloom').optional() }).strict())
+      .default([]),
     triage: z
       .object({
         /** Answer when the fitted probability that some guide section fixes the paste is at least this; higher answers less, and less wrongly. */
@@ -190,8 +194,18 @@ export type EmbedderConfig =
   | { kind: 'use-lite' }
   | { kind: 'transformers'; model: string; modelDir?: string; allowRemote: boolean; quantized: boolean };
 
+/** A folder of runbooks: every Markdown file in it, read as `system`'s. */
+export interface RunbookFolder {
+  /** As written in medic.yaml (citations show it). */
+  path: string;
+  dir: string;
+  system: string;
+}
+
 export interface MedicConfig {
   knowledgeDir: string;
+  /** `knowledge:` in medic.yaml. */
+  runbooks: RunbookFolder[];
   dataDir: string;
   indexDir: string;
   embedder: EmbedderConfig;
@@ -283,8 +297,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events)');
   }
+  const base = configFile ? dirname(configFile) : cwd;
+  const runbooks = file.knowledge.map((k, i): RunbookFolder => {
+    const dir = resolve(base, k.path);
+    if (!existsSync(dir)) throw new ConfigError(`knowledge[${i}].path: the folder ${dir} does not exist (paths are relative to ${configFile ?? 'the working directory'})`);
+    // A folder tied to no system is a system of its own, named after the folder.
+    return { path: k.path, dir, system: k.system ?? (basename(dir).toLowerCase().replace(/[^\w-]+/g, '-') || 'runbooks') };
+  });
   return {
     knowledgeDir,
+    runbooks,
     dataDir,
     indexDir: resolve(dataDir, 'index'),
     embedder,

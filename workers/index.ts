@@ -8,8 +8,7 @@ import type { JobContext, JobDeps, RunningProcessor } from '../src/jobs/job.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { llmFor } from '../src/llm/client.js';
 import type { StartWorkers } from '../src/queue/worker-pool.js';
-import { readGuides } from '../src/knowledge/index-store.js';
-import { parseGuide } from '../src/knowledge/guide-parser.js';
+import { parseSource, readSources } from '../src/knowledge/index-store.js';
 
 export { WORKER_QUEUES } from '../src/queue/names.js';
 
@@ -19,8 +18,8 @@ export { WORKER_QUEUES } from '../src/queue/names.js';
  */
 export const startWorkers: StartWorkers = (deps) => {
   const outbox = new Outbox(deps.redis, deps.cfg.redisPrefix);
-  // The guides, for jobs that run a card's suggested checks (parsing all five takes milliseconds).
-  const cards = new Map(readGuides(deps.cfg.knowledgeDir).flatMap((g) => parseGuide(g.guide, g.text)).map((c) => [c.id, c]));
+  // The guides and runbooks, for jobs that run a card's suggested checks (parsing them takes milliseconds).
+  const cards = new Map(readSources(deps.cfg).flatMap(parseSource).map((c) => [c.id, c]));
   const common = {
     connection: ownConnection(deps.redis),
     prefix: bullPrefix(deps.cfg.redisPrefix),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createEmbedder } from '../knowledge/embedders/index.js';
-import { buildIndex } from '../knowledge/index-store.js';
+import { buildIndex, sourcesLine } from '../knowledge/index-store.js';
 import { progressBar } from './progress-bars.js';
 
 export function register(program: Command): void {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const started = Date.now();
       let r;
       try {
-        r = await buildIndex(cfg.knowledgeDir, cfg.indexDir, embedder, { force: Boolean(o.force), onProgress: bar.onProgress });
+        r = await buildIndex(cfg, cfg.indexDir, embedder, { force: Boolean(o.force), onProgress: bar.onProgress });
       } finally {
         bar.stop();
       }
@@ -26,7 +26,7 @@ export function register(program: Command): void {
       if (o.json) process.stdout.write(JSON.stringify({ ...r, ms }, null, 2) + '\n');
       else {
         process.stdout.write(
-          `indexed ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides into ${cfg.indexDir} in ${ms} ms\n` +
+          `indexed ${r.cards} cards from ${sourcesLine(r.manifest)} into ${cfg.indexDir} in ${ms} ms\n` +
             `  rebuilt: ${r.rebuilt.join(', ') || 'none'} (${r.embedded} sections embedded, the rest kept their vectors)\n  unchanged: ${r.reused.join(', ') || 'none'}\n` +
             (r.removed.length ? `  removed: ${r.removed.join(', ')}\n` : '') +
             `  embedder: ${r.manifest.embedder.id} (${r.manifest.embedder.dimensions} dimensions)\n`,

@@ -34,6 +34,8 @@ export interface ProblemCard {
   /** Introductory text that is not a field. */
   body: string[];
   lines: { start: number; end: number };
+  /** Where a runbook's card comes from (`runbooks/lloom/disk-full.md`); a guide's is `knowledge/<guide>.md`. */
+  source?: string;
 }
 
 /** A heading as it names a problem: without "Problem:" or "Issue:", a list number, or quotes around an error. */

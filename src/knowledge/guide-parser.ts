@@ -45,6 +45,66 @@ export function parseGuide(guide: string, source: string): ProblemCard[] {
   return cards;
 }
 
+/** A file written like a guide: "Problem:" or "Issue:" headings, or Symptoms labelled as a heading or in bold. */
+const GUIDE_LIKE = /^#{1,6}\s*(?:\d+\.\s*)?(?:problem|issue)\s*:|^#{1,6}\s*symptoms?\b|\*\*symptoms?\s*:?\s*\*\*/im;
+
+/**
+ * A team's runbook: any Markdown file. Written like a guide (Problem or Symptoms labels), it
+ * is read as one. Otherwise each top section is one card holding everything under it: its intro
+ * states the situation (quoted errors in it are error lines), its sub-sections the checks and
+ * steps. Every section can be cited, and none is a mere reference: a runbook is there to be followed.
+ * Card ids carry the file's `name` (`lloom#disk-full/executor-disk-full`), so they never meet a guide's.
+ */
+export function parseRunbook(guide: string, name: string, source: string): ProblemCard[] {
+  const rename = (c: ProblemCard): ProblemCard => ({ ...c, id: `${guide}#${name}/${c.id.slice(guide.length + 1)}` });
+  if (GUIDE_LIKE.test(source)) return parseGuide(guide, source).map(rename);
+  const root = buildSections(parseBlocks(source), source.split('\n').length);
+  // One top heading is the document's title: its sections are the cards.
+  const only = root.children.length === 1 ? root.children[0]! : null;
+  const tops = only && only.children.length ? only.children : root.children.length ? root.children : [root];
+  return tops.flatMap((sec) => {
+    const cb = new CardBuilder();
+    const intro: string[] = [];
+    const walk = (x: Section): void => {
+      for (const b of x.blocks) {
+        if (b.type === 'table') continue;
+        if (x === sec && b.type === 'paragraph' && cb.field === 'body') intro.push(b.text);
+        cb.addBlock(b);
+      }
+      for (const child of x.children) {
+        cb.addBlock({ type: 'heading', level: child.level, text: child.title, line: child.line });
+        walk(child);
+      }
+    };
+    walk(sec);
+    const title = sec.title || name;
+    // A quoted fragment in the intro is an error when it names trouble (`lloom-cli token rotate` is a command).
+    const quoted = intro.flatMap(quotedErrors).filter((q) => TROUBLE_WORDS.test(q));
+    const errorLines = unique([...cb.errorLines, ...quoted].map((l) => l.trim()).filter((l) => l.length >= 3));
+    const steps = cb.solutions.filter((st) => st.text || st.code.length);
+    // Prose only: the text is the procedure.
+    if (!steps.length && cb.body.length) steps.push({ text: cb.body.join('\n'), code: [] });
+    if (!steps.length && !errorLines.length && !cb.symptoms.length) return [];
+    const described = errorLines.length > 0 || cb.symptoms.length > 0 || cb.causes.length > 0;
+    const card: ProblemCard = {
+      id: `${guide}#${name}/${sec.slug || slugify(name)}`,
+      guide,
+      title,
+      path: sec === root ? [name] : breadcrumb(sec),
+      kind: described || TROUBLE_WORDS.test(title) ? 'problem' : 'procedure',
+      symptoms: unique(cb.symptoms),
+      errorLines,
+      causes: unique(cb.causes),
+      diagnosis: { text: cb.diagnosisText, commands: unique([...cb.diagnosisCommands, ...cb.commands.filter(isReadOnlyCommand)]) },
+      solutions: steps,
+      commands: unique(cb.commands),
+      body: cb.body,
+      lines: { start: sec.line, end: sec.endLine },
+    };
+    return [card];
+  });
+}
+
 /** GitHub's heading anchor (github-slugger, the algorithm guide links use), of the heading's plain text. */
 export function slugify(text: string): string {
   return githubSlug(plainInline(text));

@@ -9,7 +9,7 @@ export function displayTitle(card: ProblemCard): string {
 }
 
 export function citation(card: ProblemCard): Citation {
-  return { cardId: card.id, guide: card.guide, file: `knowledge/${card.guide}.md`, heading: card.title, path: card.path, lines: card.lines };
+  return { cardId: card.id, guide: card.guide, file: card.source ?? `knowledge/${card.guide}.md`, heading: card.title, path: card.path, lines: card.lines };
 }
 
 /** The answer for a match: why it matched, how to diagnose, how to fix, where it comes from. */
@@ -35,7 +35,7 @@ export function matchReply(top: Candidate, alternatives: Candidate[], confidence
   }
   return {
     title: `${displayTitle(card)} (${card.guide})`,
-    summary: `Matched "${card.path.join(' > ')}" in the ${card.guide} guide, confidence ${confidence.toFixed(2)}.`,
+    summary: `Matched "${card.path.join(' > ')}" in ${card.source ? `the ${card.guide} runbook ${card.source}` : `the ${card.guide} guide`}, confidence ${confidence.toFixed(2)}.`,
     sections,
     citations: [citation(card)],
     actions: [

@@ -2,7 +2,7 @@ import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
-import { buildIndex, type BuildProgress, loadCards, loadIndex, readGuides, staleReasons } from '../knowledge/index-store.js';
+import { buildIndex, type BuildProgress, loadCards, loadIndex, readSources, sourcesLine, staleReasons } from '../knowledge/index-store.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
@@ -104,13 +104,13 @@ export class TriageEngine {
     } = {},
   ): Promise<TriageEngine> {
     const embedder = opts.embedder ?? createEmbedder(cfg.embedder);
-    const guides = readGuides(cfg.knowledgeDir);
+    const guides = readSources(cfg);
     const reasons = staleReasons(cfg.indexDir, guides, embedder.id);
     if (reasons.length) {
       opts.onNotice?.(`medic: building the index (${reasons.join('; ')})`);
       const started = Date.now();
-      const r = await buildIndex(cfg.knowledgeDir, cfg.indexDir, embedder, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-      opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${Object.keys(r.manifest.guides).length} guides in ${Date.now() - started} ms`);
+      const r = await buildIndex(cfg, cfg.indexDir, embedder, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${sourcesLine(r.manifest)} in ${Date.now() - started} ms`);
     }
     const useDense = opts.dense ?? true;
     const { manifest, cards, dense } = useDense ? await loadIndex(cfg.indexDir, embedder) : { ...loadCards(cfg.indexDir), dense: null };
