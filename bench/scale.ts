@@ -67,9 +67,9 @@ export async function benchScale(base: MedicConfig, pastes: string[]): Promise<{
     rows,
     lexicalAtLargest,
     ratios: {
-      perPaste: round((large.perPasteMs / small.perPasteMs) * 100) / 100,
-      coldStart: round((large.coldStartMs / small.coldStartMs) * 100) / 100,
-      addOneGuideShareOfFullBuild: round((large.addOneGuideMs! / large.fullBuildMs) * 1000) / 1000,
+      perPaste: Math.round((large.perPasteMs / small.perPasteMs) * 100) / 100,
+      coldStart: Math.round((large.coldStartMs / small.coldStartMs) * 100) / 100,
+      addOneGuideShareOfFullBuild: Math.round((large.addOneGuideMs! / large.fullBuildMs) * 1000) / 1000,
     },
   };
 }

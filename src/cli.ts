@@ -14,6 +14,7 @@ import * as escalate from './cli/escalate.js';
 import * as fit from './cli/fit.js';
 import { UsageError } from './cli/input.js';
 import * as nodes from './cli/nodes.js';
+import * as notes from './cli/notes.js';
 import * as registerCommands from './cli/register-commands.js';
 import * as serve from './cli/serve.js';
 import * as start from './cli/start.js';
@@ -42,7 +43,7 @@ export function program(deps: CliDeps): Command {
 
   for (const verb of [triage, analyze, digest, escalate, buildIndex, cards, check]) verb.register(cmd);
   worker.register(cmd, deps.workers);
-  for (const verb of [nodes, consoleVerb, serve, registerCommands, fit, start]) verb.register(cmd);
+  for (const verb of [nodes, notes, consoleVerb, serve, registerCommands, fit, start]) verb.register(cmd);
   return cmd;
 }
 

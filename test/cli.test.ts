@@ -16,6 +16,7 @@ const VERBS: string[][] = [
   ['check', '--all'],
   ['worker'],
   ['nodes'],
+  ['notes', 'list'],
   ['console'],
   ['serve'],
   ['register-commands', '--application', '1'],

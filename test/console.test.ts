@@ -74,7 +74,7 @@ describe('the console front door (npm start)', () => {
     const cli = await medic(['triage', '--json'], { env: { REDIS_URL: 'off', MEDIC_DATA_DIR: dataDir }, input: paste });
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(JSON.parse(cli.stdout).matches[0].id, 'lloom#problem-peers-disconnect-frequently');
-    assert.match(cli.stderr, /medic: feedback from .*records\.json \(REDIS_URL=off\)/);
+    assert.match(cli.stderr, /medic: feedback and team notes from .*records\.json \(REDIS_URL=off\)/);
     const batch = await medic(['triage', '--jsonl'], { env: { REDIS_URL: 'off', MEDIC_DATA_DIR: dataDir }, input: JSON.stringify({ id: 'a', paste }) + '\n' });
     assert.equal(JSON.parse(batch.stdout).matches[0].id, 'lloom#problem-cannot-connect-to-bootstrap-peers');
   });

@@ -86,8 +86,17 @@ export class Router {
     });
   }
 
-  /** What the channel, the registered nodes and the thread so far say about a paste's system. */
+  /**
+   * What the channel, the registered nodes and the thread so far say about a paste's system.
+   * Asked before every triage, it also brings in team notes saved since the last one.
+   */
   private async triageContext(origin: RequestOrigin): Promise<TriageContext> {
+    try {
+      await this.engine.syncNotes(this.store);
+    } catch (err) {
+      // The guides still answer.
+      this.log.warn({ err }, 'cannot read the team notes; answering from the guides');
+    }
     const entry = this.channelEntry({ channelId: origin.channelId, channelName: origin.channelName ?? null });
     const system = entry && typeof entry !== 'string' ? { guide: entry.system, source: `channel #${entry.name.replace(/^#/, '')}` } : undefined;
     let earlier: string[] = [];

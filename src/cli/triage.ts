@@ -86,11 +86,12 @@ export function register(program: Command): void {
       }
       const paste = words.length ? checkPaste(words.join(' ')) : await readPaste(o.file, 'nothing to triage: give the text, --file F, or pipe it in');
       const engine = await openEngine(cfg);
-      // What people said in chat about this error (Fixed it, a pick, None of these) counts here too.
+      // What people said in chat about this error (Fixed it, a pick, None of these) counts here too, and so do team notes.
       const { openStore } = await import('../app.js');
-      const store = await openStore(cfg, 'feedback from');
+      const store = await openStore(cfg, 'feedback and team notes from');
       let plain: TriageResult & { explain?: unknown };
       try {
+        await engine.syncNotes(store);
         plain = await engine.triage(paste, { top: o.top, explain: Boolean(o.explain), context: contextFor(engine), feedbackFor: (fp) => store.getFeedback(fp) });
       } finally {
         await store.close();

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
 
 interface FileShape {
   feedback: Record<string, FeedbackRecord>;
@@ -11,6 +11,7 @@ interface FileShape {
   escalations: Record<string, EscalationRecord>;
   bundles: BundleSummary[];
   digest: DigestState | null;
+  notes: Record<string, TeamNote>;
 }
 
 /**
@@ -19,15 +20,21 @@ interface FileShape {
  */
 export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
-  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {}, bundles: [], digest: null };
+  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {}, bundles: [], digest: null, notes: {} };
+  /** When this process last read or wrote the file: another process's change to it shows as a later time. */
+  private syncedAt = 0;
   private readonly seen = new Map<string, number>();
   private readonly events = new Map<string, number[]>();
 
   constructor(private readonly path: string) {
-    if (existsSync(path)) {
-      const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<FileShape>;
-      this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {}, bundles: raw.bundles ?? [], digest: raw.digest ?? null };
-    }
+    this.load();
+  }
+
+  private load(): void {
+    if (!existsSync(this.path)) return;
+    const raw = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<FileShape>;
+    this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {}, bundles: raw.bundles ?? [], digest: raw.digest ?? null, notes: raw.notes ?? {} };
+    this.syncedAt = statSync(this.path).mtimeMs;
   }
 
   private save(): void {
@@ -35,6 +42,12 @@ export class FileRecordStore implements RecordStore {
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.data));
     renameSync(tmp, this.path);
+    this.syncedAt = statSync(this.path).mtimeMs;
+  }
+
+  /** Notes can be saved by another process (`medic notes`) while this one runs: read the file again when it changed. */
+  private fresh(): void {
+    if (existsSync(this.path) && statSync(this.path).mtimeMs > this.syncedAt) this.load();
   }
 
   async getFeedback(fingerprint: string): Promise<FeedbackRecord | null> {
@@ -42,11 +55,13 @@ export class FileRecordStore implements RecordStore {
   }
 
   async addFeedback(fingerprint: string, kind: FeedbackKind, cardId: string): Promise<void> {
+    this.fresh();
     this.data.feedback[fingerprint] = withFeedback(this.data.feedback[fingerprint] ?? null, kind, cardId);
     this.save();
   }
 
   async saveAnswer(answer: AnswerRecord): Promise<void> {
+    this.fresh();
     const cutoff = Date.now() - ANSWER_TTL_SECONDS * 1000;
     for (const [id, a] of Object.entries(this.data.answers)) if (Date.parse(a.createdAt) < cutoff) delete this.data.answers[id];
     this.data.answers[answer.id] = answer;
@@ -74,6 +89,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async addCheckResults(results: CheckResult[]): Promise<void> {
+    this.fresh();
     for (const r of results) {
       const node = (this.data.checks[r.node] ??= {});
       node[r.check] = [r, ...(node[r.check] ?? [])].slice(0, HISTORY_PER_CHECK);
@@ -92,6 +108,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async setEscalation(fingerprint: string, r: EscalationRecord): Promise<void> {
+    this.fresh();
     this.data.escalations[fingerprint] = r;
     this.save();
   }
@@ -109,6 +126,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   async addBundleSummary(b: BundleSummary): Promise<void> {
+    this.fresh();
     this.data.bundles = [...this.data.bundles, b].slice(-500);
     this.save();
   }
@@ -117,11 +135,39 @@ export class FileRecordStore implements RecordStore {
     return this.data.bundles.filter((b) => b.at >= since);
   }
 
+  async saveNote(note: TeamNote): Promise<void> {
+    this.fresh();
+    this.data.notes[note.id] = note;
+    this.save();
+  }
+
+  async listNotes(): Promise<TeamNote[]> {
+    this.fresh();
+    return Object.values(this.data.notes).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+  }
+
+  async deleteNote(id: string): Promise<boolean> {
+    this.fresh();
+    if (!this.data.notes[id]) return false;
+    delete this.data.notes[id];
+    this.save();
+    return true;
+  }
+
+  async notesVersion(): Promise<string> {
+    this.fresh();
+    return Object.values(this.data.notes)
+      .map((n) => `${n.id}@${n.savedAt}`)
+      .sort()
+      .join(',');
+  }
+
   async getDigestState(): Promise<DigestState | null> {
     return this.data.digest;
   }
 
   async setDigestState(state: DigestState): Promise<void> {
+    this.fresh();
     this.data.digest = state;
     this.save();
   }

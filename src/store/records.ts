@@ -57,6 +57,26 @@ export interface EscalationRecord {
 }
 
 /**
+ * A fix people wrote in a thread, kept as a card with `guide: team` (DESIGN.md, "Team note").
+ * Redacted before it is stored.
+ */
+export interface TeamNote {
+  id: string;
+  title: string;
+  /** The fix as written: steps, with code blocks kept. */
+  fix: string;
+  /** The paste's error lines: what the note matches on. */
+  errorLines: string[];
+  /** The system of the paste it was saved from, when known. */
+  system: string | null;
+  fingerprint: string;
+  /** The thread it was saved from. */
+  link: string | null;
+  savedBy: string;
+  savedAt: string;
+}
+
+/**
  * Records that must survive restarts: feedback, answers, seen messages, rate counters.
  * Redis-backed in production; a file under data/ on the embedded defaults.
  */
@@ -82,6 +102,12 @@ export interface RecordStore {
   answersSince(since: string): Promise<AnswerRecord[]>;
   addBundleSummary(b: BundleSummary): Promise<void>;
   bundlesSince(since: string): Promise<BundleSummary[]>;
+  saveNote(note: TeamNote): Promise<void>;
+  listNotes(): Promise<TeamNote[]>;
+  /** Whether there was such a note. */
+  deleteNote(id: string): Promise<boolean>;
+  /** Moves whenever a note is saved or deleted, in any process: engines reload the notes when it does. */
+  notesVersion(): Promise<string>;
   getDigestState(): Promise<DigestState | null>;
   setDigestState(s: DigestState): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis.js';
 import { z } from 'zod';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, withFeedback } from './records.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
 
 const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()), noneFits: z.boolean().optional() });
 const Answer = z.object({
@@ -18,6 +18,17 @@ const Answer = z.object({
   system: z.string().nullable().optional(),
   confidence: z.number().optional(),
   findings: z.array(z.object({ severity: z.string(), title: z.string(), evidence: z.string() })).optional(),
+});
+const Note = z.object({
+  id: z.string(),
+  title: z.string(),
+  fix: z.string(),
+  errorLines: z.array(z.string()),
+  system: z.string().nullable(),
+  fingerprint: z.string(),
+  link: z.string().nullable(),
+  savedBy: z.string(),
+  savedAt: z.string(),
 });
 const Escalation = z.object({ where: z.string(), number: z.number(), url: z.string(), action: z.string(), at: z.string() });
 
@@ -72,6 +83,26 @@ export class RedisRecordStore implements RecordStore {
   async bundlesSince(since: string): Promise<BundleSummary[]> {
     const raws = await this.redis.lrange(`${this.prefix}bundles`, 0, 499);
     return raws.map((r) => JSON.parse(r) as BundleSummary).filter((b) => b.at >= since).reverse();
+  }
+
+  async saveNote(note: TeamNote): Promise<void> {
+    await this.redis.multi().hset(`${this.prefix}notes`, note.id, JSON.stringify(note)).incr(`${this.prefix}notes:version`).exec();
+  }
+
+  async listNotes(): Promise<TeamNote[]> {
+    const all = await this.redis.hgetall(`${this.prefix}notes`);
+    return Object.values(all)
+      .map((raw) => Note.parse(JSON.parse(raw)))
+      .sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+  }
+
+  async deleteNote(id: string): Promise<boolean> {
+    const [[, removed] = [null, 0]] = (await this.redis.multi().hdel(`${this.prefix}notes`, id).incr(`${this.prefix}notes:version`).exec()) ?? [];
+    return removed === 1;
+  }
+
+  async notesVersion(): Promise<string> {
+    return (await this.redis.get(`${this.prefix}notes:version`)) ?? '0';
   }
 
   async getDigestState(): Promise<DigestState | null> {

@@ -2,7 +2,7 @@ import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
-import { buildIndex, type BuildProgress, loadCards, loadIndex, readSources, sourcesLine, staleReasons } from '../knowledge/index-store.js';
+import { buildIndex, type BuildProgress, cardEmbeddingText, loadCards, loadIndex, readSources, sourcesLine, staleReasons } from '../knowledge/index-store.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
@@ -12,7 +12,10 @@ import { SystemDetector, type SystemGuess, type SystemHint } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
 import { ALTERNATIVE_SHARE, CONFIRMED_CONFIDENCE, NAMED_SYSTEM_NATS, THREAD_NATS } from './scoring.js';
-import { loadState, saveState, stateStamp } from './stored-state.js';
+import { type EngineState, loadState, saveState, stateStamp } from './stored-state.js';
+import { noteCard, TEAM } from '../knowledge/team-note.js';
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { RecordStore } from '../store/records.js';
 import { featuresOf, type FeatureVector, predict, shippedModel } from './confidence.js';
 import type { FeedbackRecord } from '../store/records.js';
 
@@ -79,15 +82,73 @@ export interface TriageOptions {
 }
 
 
+/** How often an engine asks the record store whether the team notes changed. */
+const NOTES_EVERY_MS = 2000;
+
+/** What the engine reads its cards with: kept, so team notes can be added to them. */
+interface EngineParts {
+  cards: ProblemCard[];
+  retriever: Retriever;
+  systems: SystemDetector;
+}
+
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
+  private notes: { version: string | null; checkedAt: number; syncing: Promise<void> | null } = { version: null, checkedAt: 0, syncing: null };
+
   private constructor(
-    readonly cards: ProblemCard[],
-    private readonly retriever: Retriever,
-    private readonly systems: SystemDetector,
+    /** The guides' and runbooks' cards and what reads them, without team notes. */
+    private readonly base: EngineParts,
+    private parts: EngineParts,
+    private readonly dense: { index: HNSWLib; embedder: MedicEmbedder } | null,
     /** The in-scope probability below which Medic abstains (`triage.answerAbove`). */
     private readonly answerAbove: number,
   ) {}
+
+  get cards(): ProblemCard[] {
+    return this.parts.cards;
+  }
+
+  private get retriever(): Retriever {
+    return this.parts.retriever;
+  }
+
+  private get systems(): SystemDetector {
+    return this.parts.systems;
+  }
+
+  /**
+   * Team notes join the cards when the record store says they changed (saved or deleted in any
+   * process), checked at most every two seconds. The guides' cards and a note's are read together,
+   * so a note's words weigh as a guide's do; until the new reading is ready, the last one answers.
+   */
+  async syncNotes(store: Pick<RecordStore, 'notesVersion' | 'listNotes'>, now = Date.now()): Promise<void> {
+    if (now - this.notes.checkedAt < NOTES_EVERY_MS) return this.notes.syncing ?? undefined;
+    this.notes.checkedAt = now;
+    const version = await store.notesVersion();
+    if (version === this.notes.version) return;
+    this.notes.syncing ??= (async () => {
+      try {
+        const notes = await store.listNotes();
+        const cards = [...this.base.cards, ...notes.map(noteCard)];
+        const extra = this.dense && notes.length ? await this.dense.embedder.embedDocuments(cards.slice(this.base.cards.length).map(cardEmbeddingText)) : [];
+        const vectors = new Map(extra.map((v, k) => [cards[this.base.cards.length + k]!.id, v]));
+        this.parts = notes.length ? TriageEngine.read(cards, this.dense, null, vectors) : this.base;
+        this.notes.version = version;
+      } finally {
+        this.notes.syncing = null;
+      }
+    })();
+    return this.notes.syncing;
+  }
+
+  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null, vectors?: Map<string, number[]>): EngineParts & { state: EngineState } {
+    const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
+    const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
+    const read = stored?.retriever ?? Retriever.read(cards);
+    const retriever = new Retriever(cards, lexical, systems, dense?.index ?? null, dense ? (text) => dense.embedder.embedQuery(text) : null, read, vectors);
+    return { cards, retriever, systems, state: { lexical: lexical.state, detector: systems.state, retriever: read } };
+  }
 
   /**
    * Opens the index, building or refreshing it first when it is missing or stale
@@ -118,12 +179,10 @@ export class TriageEngine {
     // What the cards say to the engine is worked out once per index build and kept beside it.
     const stamp = stateStamp(manifest);
     const stored = loadState(cfg.indexDir, stamp);
-    const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
-    const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
-    const read = stored?.retriever ?? Retriever.read(cards);
-    if (!stored) saveState(cfg.indexDir, stamp, { lexical: lexical.state, detector: systems.state, retriever: read });
-    const retriever = new Retriever(cards, lexical, systems, dense, useDense ? (text) => embedder.embedQuery(text) : null, read);
-    return new TriageEngine(cards, retriever, systems, cfg.triage.answerAbove);
+    const withDense = dense ? { index: dense, embedder } : null;
+    const parts = TriageEngine.read(cards, withDense, stored);
+    if (!stored) saveState(cfg.indexDir, stamp, parts.state);
+    return new TriageEngine(parts, parts, withDense, cfg.triage.answerAbove);
   }
 
   /** The full answer for one card, as when a person picks it among the alternatives. */
@@ -132,7 +191,7 @@ export class TriageEngine {
     if (!card) return null;
     const as: Candidate = { card, evidence: 1, score: 1, features: { lexical: 0, errorLine: 0, dense: null, command: 0, system: 0 }, why: null, coverage: null };
     const reply = matchReply(as, [], 1, fingerprint, []);
-    reply.summary = `From the ${card.guide} guide: "${card.path.join(' > ')}".`;
+    reply.summary = card.guide === TEAM ? `From a team note: "${card.title}".` : `From the ${card.guide} ${card.source ? `runbook ${card.source}` : 'guide'}: "${card.path.join(' > ')}".`;
     return reply;
   }
 

@@ -100,6 +100,8 @@ export class Retriever {
     private readonly embed: ((text: string) => Promise<number[]>) | null,
     /** The cards' lines already read (from the stored index); read here when absent. */
     stored: RetrieverState | null = null,
+    /** Vectors of cards the dense index does not hold (team notes). */
+    private readonly vectors: Map<string, number[]> = new Map(),
   ) {
     cards.forEach((c, i) => this.indexById.set(c.id, i));
     const guideNumber = new Map<string, number>();
@@ -278,8 +280,13 @@ export class Retriever {
     const norm = Math.sqrt(vector.reduce((s, v) => s + v * v, 0)) || 1;
     for (const id of ids) {
       const label = this.labels.get(id);
-      if (label === undefined) continue;
-      const p = this.dense.index.getPoint(label);
+      const extra = this.vectors.get(id);
+      let p: number[];
+      if (label !== undefined) p = this.dense.index.getPoint(label);
+      else if (extra) {
+        const n = Math.sqrt(extra.reduce((s, v) => s + v * v, 0)) || 1;
+        p = extra.map((v) => v / n);
+      } else continue;
       let dot = 0;
       for (let k = 0; k < p.length; k++) dot += (vector[k]! / norm) * p[k]!;
       out.set(id, dot);
