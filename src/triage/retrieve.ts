@@ -9,7 +9,10 @@ import { BODY_COVERS, type Coverage, coverageOf, lineTerms, mainLines, queryWeig
 import type { SystemDetector, SystemGuess, SystemHint } from './system.js';
 import {
   containment,
+  CONTAINMENT_POWER,
   denseBonus,
+  INFORMATIVE_IDF,
+  KIND_PRIOR,
   WEIGHT,
   evidenceOf,
   FRAME_WEIGHT,
@@ -297,7 +300,7 @@ export class Retriever {
   /**
    * The candidates worth ranking, scored exactly, best first (ties in card order). Every card a
    * paste shares a word with gets an upper bound on its evidence; they are scored best bound
-   * first until no bound left reaches the `depth`-th score or the dense window of the best.
+   * first until no bound left reaches the `depth`-th score (`depth` covers the dense model's pool).
    * Cards it shares no word with score only their system's prior: per guide, the first few stand for the rest.
    */
   private shortlist(q: {
@@ -332,10 +335,12 @@ export class Retriever {
     const slack = (b: number) => b * (1 + 1e-9) + 1e-12;
     // Entries 0..pool-1 are cards; the rest stand for each guide's cards the paste shares no word with.
     const bounds = new Float64Array(pool.length + this.guides.length);
-    pool.forEach((i, k) => {
-      const card = this.cards[i]!;
-      bounds[k] = slack(evidenceOf({ lexical: q.lex[i]!, errorLine: errBound.bound[i]!, dense: null, command: command[i]!, system: sysOf[this.guideOf[i]!]! }, card.kind, q.lexMax));
-    });
+    for (let k = 0; k < pool.length; k++) {
+      const i = pool[k]!;
+      // evidenceOf, written out: this runs for every card the paste reaches.
+      const signals = WEIGHT.lexical * (q.lex[i]! / q.lexMax) + WEIGHT.errorLine * errBound.bound[i]! + WEIGHT.command * command[i]!;
+      bounds[k] = slack(KIND_PRIOR[this.cards[i]!.kind] * signals + WEIGHT.system * sysOf[this.guideOf[i]!]!);
+    }
     this.guides.forEach((_, g) => (bounds[pool.length + g] = slack(WEIGHT.system * sysOf[g]!)));
     const order = new MaxHeap(bounds);
 
@@ -389,7 +394,9 @@ export class Retriever {
       const e = this.lineRef[id]!;
       if (e.weight <= 0) continue;
       const card = this.lineCard[id]!;
-      const b = containment(Math.min(hit[id]!, e.weight), e.weight, e.trust);
+      // containment(), with a square root for the 1.5 power (cheaper, and the slack covers the last digit).
+      const r = Math.min(hit[id]! / e.weight, 1);
+      const b = (CONTAINMENT_POWER === 1.5 ? r * Math.sqrt(r) : r ** CONTAINMENT_POWER) * Math.min(1, e.weight / INFORMATIVE_IDF) * e.trust * (1 + 1e-9);
       if (bound[card] === 0) touched.push(card);
       if (b > bound[card]!) bound[card] = b;
     }
@@ -404,7 +411,8 @@ class MaxHeap {
 
   constructor(private readonly keys: Float64Array) {
     this.size = keys.length;
-    this.heap = Int32Array.from({ length: keys.length }, (_, i) => i);
+    this.heap = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) this.heap[i] = i;
     for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
   }
 

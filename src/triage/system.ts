@@ -61,11 +61,14 @@ export interface DetectorState {
 
 export class SystemDetector {
   private readonly term = new Map<string, number>();
+  /** Each guide's number in `guides`. */
+  private readonly number: Map<string, number>;
   private readonly ownName: Map<string, string>;
   private readonly languages: Map<string, Set<string>>;
 
   private constructor(private readonly s: DetectorState) {
     s.terms.forEach((t, k) => this.term.set(t, k));
+    this.number = new Map(s.guides.map((g, k) => [g, k]));
     this.ownName = new Map(s.ownName);
     this.languages = new Map(s.languages.map(([l, gs]) => [l, new Set(gs)]));
   }
@@ -145,7 +148,7 @@ export class SystemDetector {
     const guides = this.s.guides;
     const ids = new Float64Array(guides.length);
     const words = new Float64Array(guides.length);
-    const number = new Map(guides.map((g, k) => [g, k]));
+    const number = this.number;
     const context = hints.filter((h) => number.has(h.guide));
     for (const h of context) ids[number.get(h.guide)!]! += h.nats;
     for (const l of languageCounts(text).keys()) for (const g of this.languages.get(l) ?? []) ids[number.get(g)!]! += LANGUAGE_NATS;
