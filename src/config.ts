@@ -84,7 +84,7 @@ const FileSchema = z
           .default(['troubleshooting']),
         digestChannel: z.string().min(1).default('ops-digest'),
         permissions: z
-          .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional() })
+          .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional(), learn: Who.optional() })
           .strict()
           .default({}),
         rateLimit: z.object({ perUserPerMinute: z.number().int().min(1).max(1000).default(10) }).strict().default({ perUserPerMinute: 10 }),
@@ -188,7 +188,7 @@ const FileSchema = z
   .strict();
 
 export type FileConfig = z.infer<typeof FileSchema>;
-export type Permission = 'check' | 'digest' | 'escalate';
+export type Permission = 'check' | 'digest' | 'escalate' | 'learn';
 
 export type EmbedderConfig =
   | { kind: 'use-lite' }

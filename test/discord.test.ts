@@ -49,7 +49,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const config = join(tempDir(), 'medic.yaml');
     writeFileSync(
       config,
-      `chat:\n  channels: [troubleshooting, { name: hourglass-help, system: hourglass }]\n  permissions:\n    check: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
+      `chat:\n  channels: [troubleshooting, { name: hourglass-help, system: hourglass }]\n  permissions:\n    check: { discordRoles: [oncall] }\n    learn: { discordRoles: [oncall] }\n  rateLimit: { perUserPerMinute: 20 }\n` +
         `bundles: { maxDownloadMB: 1 }\n` +
         `nodes:\n  - { name: lloom-lab, system: lloom, host: 127.0.0.1 }\n`,
     );
@@ -159,6 +159,43 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     bot = await startBot();
     const afterRestart = await pasteAndAnswer(PASTE);
     assert.match(afterRestart.body.content, /^\*\*Peers disconnect frequently \(lloom\)\*\*/, 'feedback survives a restart with the same Redis');
+  });
+
+  it('"Not it", a fix typed in the thread, "Save this fix": the next paste of that error is answered from the team note', async () => {
+    const first = '2026-12-07T09:14:02Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 41 on 10.0.0.5';
+    const { threadId, body } = await pasteAndAnswer(first);
+    fake.sendComponent({ channelId: threadId, customId: customIds(body).find((i) => i.startsWith('medic:not-it:'))! });
+    const picker = await fake.waitFor((c) => /\/callback$/.test(c.path) && JSON.stringify(c.body).includes('medic:save-fix:'));
+    const save = ((picker.body as { data: Posted }).data.components ?? []).flatMap((r) => r.components).find((c) => c.custom_id.startsWith('medic:save-fix:'))!.custom_id;
+    // The fix, as the person who found it wrote it in the thread (with a token they should not have pasted).
+    fake.sendMessage({ channel: threadId, content: 'Got it: the shard cache was stale after the upgrade. `lloom-cli shards verify --repair` then restart the executor. token ghp_abcdefghijklmnopqrstuvwxyz0123456789', userId: '4242' });
+    await sleep(300);
+
+    // Saving needs the learn permission.
+    let mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: save });
+    const refused = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match(JSON.stringify(refused.body), /Not allowed.*save fixes as team notes/);
+
+    mark = fake.calls.length;
+    fake.sendComponent({ channelId: threadId, customId: save, roles: [fake.roles.oncall.id] });
+    const shown = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    const modal = shown.body as { type: number; data: { custom_id: string; components: Array<{ components: Array<{ custom_id: string; value?: string }> }> } };
+    assert.equal(modal.type, 9, 'a modal');
+    const prefilled = Object.fromEntries(modal.data.components.map((r) => [r.components[0]!.custom_id, r.components[0]!.value ?? '']));
+    assert.match(prefilled.fix!, /lloom-cli shards verify --repair/, 'the fix is prefilled from the thread');
+    assert.doesNotMatch(prefilled.fix!, /ghp_abcdefghij/, 'and redacted');
+
+    mark = fake.calls.length;
+    fake.sendModalSubmit({ channelId: threadId, customId: modal.data.custom_id, fields: { title: 'Shard checksum mismatch after an upgrade', fix: prefilled.fix! }, roles: [fake.roles.oncall.id] });
+    const saved = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && /\/callback$/.test(c.path));
+    assert.match(JSON.stringify(saved.body), /Saved as a team note: Shard checksum mismatch after an upgrade/);
+
+    // The same error, another node and day.
+    const again = await pasteAndAnswer('2026-12-09T17:40:55Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 7 on 10.0.0.9');
+    assert.match(again.body.content, /^\*\*Shard checksum mismatch after an upgrade \(team\)\*\*/);
+    assert.match(again.body.content, /lloom-cli shards verify --repair/);
+    assert.match(again.body.content, new RegExp(`Team note, saved from https://discord\\.com/channels/\\d+/${threadId}`));
   });
 
   it('"Fixed it" is acknowledged to the presser only', async () => {

@@ -29,7 +29,7 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
     await fake.start();
     redis = await startRedis();
     const config = join(tempDir(), 'medic.yaml');
-    writeFileSync(config, 'chat:\n  permissions:\n    check: { slackUsergroups: [SONCALL] }\n');
+    writeFileSync(config, 'chat:\n  permissions:\n    check: { slackUsergroups: [SONCALL] }\n    learn: { slackUsergroups: [SONCALL] }\n');
     const env = {
       MEDIC_CONFIG: config,
       SLACK_BOT_TOKEN: 'xoxb-fake-token-for-tests',
@@ -121,6 +121,42 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
 
     const again = await pasteAndAnswer(PASTE);
     assert.equal((again.call.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Peers disconnect frequently (lloom)');
+  });
+
+  it('"Not it", a fix typed in the thread, "Save this fix": the next paste of that error is answered from the team note', async () => {
+    const { ts, call } = await pasteAndAnswer('2026-12-07T09:14:02Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 41 on 10.0.0.5');
+    const blockId = (call.body.blocks as Array<{ type: string; block_id?: string }>).find((b) => b.type === 'actions')!.block_id!;
+    let mark = fake.calls.length;
+    await fake.action(events, { channel: 'CTROUBLE', messageTs: '1.0', threadTs: ts, blockId, actionId: 'medic:not-it', value: blockId.slice(6) });
+    const picker = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postEphemeral');
+    assert.match(text(picker), /medic:save-fix/);
+    const pickerBlock = (picker.body.blocks as Array<{ type: string; block_id?: string }>).find((b) => b.type === 'actions')!.block_id!;
+    await fake.message(events, { channel: 'CTROUBLE', threadTs: ts, user: 'UBOB', text: 'Got it: the shard cache was stale after the upgrade. `lloom-cli shards verify --repair` then restart the executor. password=hunter2hunter2' });
+    await sleep(300);
+
+    // Saving needs the learn permission.
+    mark = fake.calls.length;
+    await fake.action(events, { channel: 'CTROUBLE', messageTs: '2.0', threadTs: ts, blockId: pickerBlock, actionId: 'medic:save-fix', value: 'x' });
+    const refused = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postEphemeral');
+    assert.match(text(refused), /Not allowed/);
+
+    mark = fake.calls.length;
+    await fake.action(events, { channel: 'CTROUBLE', messageTs: '2.0', threadTs: ts, blockId: pickerBlock, actionId: 'medic:save-fix', value: 'x', user: 'UBOB' });
+    const opened = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'views.open');
+    const view = opened.body.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id: string; element: { initial_value?: string } }> };
+    const fix = view.blocks.find((b) => b.block_id === 'fix')!.element.initial_value!;
+    assert.match(fix, /lloom-cli shards verify --repair/, 'the fix is prefilled from the thread');
+    assert.doesNotMatch(fix, /hunter2hunter2/, 'and redacted');
+
+    mark = fake.calls.length;
+    assert.equal(await fake.viewSubmission(events, { view, values: { title: 'Shard checksum mismatch after an upgrade', fix }, user: 'UBOB' }), 200);
+    const saved = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    assert.match(text(saved), /Saved as a team note: Shard checksum mismatch after an upgrade/);
+
+    const again = await pasteAndAnswer('2026-12-09T17:40:55Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 7 on 10.0.0.9');
+    assert.equal((again.call.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Shard checksum mismatch after an upgrade (team)');
+    assert.match(text(again.call), /lloom-cli shards verify --repair/);
+    assert.match(text(again.call), new RegExp(`Team note, saved from https://example\\.slack\\.com/archives/CTROUBLE/p${ts.replace('.', '')}`));
   });
 
   it('/medic <verb> runs the shared commands, with user-group permissions', async () => {

@@ -18,7 +18,14 @@ export interface InboundMessage {
   /** The message's URL, when the platform has one. */
   link?: string;
   /** In a thread: people's earlier messages there, oldest first (fetched only if triage needs them). */
-  earlier?: () => Promise<string[]>;
+  earlier?: () => Promise<ThreadHistory>;
+}
+
+/** People's messages in a thread (bots' left out), oldest first, and whether that is all of them. */
+export interface ThreadHistory {
+  messages: Array<{ userId: string; text: string }>;
+  /** False when the thread is longer than what was read. */
+  complete: boolean;
 }
 
 export interface ChatUser {
@@ -28,10 +35,22 @@ export interface ChatUser {
   roles: string[];
 }
 
-/** What the router wants posted, or nothing. */
+/**
+ * A form a person fills in before something is done (a Discord modal, a Slack modal). Its
+ * submission comes back to the router with the same id and answer.
+ */
+export interface Form {
+  id: 'save-fix';
+  answerId: string;
+  title: string;
+  fields: Array<{ id: string; label: string; value: string; multiline: boolean; max: number }>;
+}
+
+/** What the router wants posted or shown, or nothing. */
 export type Outcome =
   | { kind: 'silent'; reason: string }
-  | { kind: 'reply'; reply: import('../reply/reply.js').Reply; ephemeral: boolean; answerId?: string };
+  | { kind: 'reply'; reply: import('../reply/reply.js').Reply; ephemeral: boolean; answerId?: string }
+  | { kind: 'form'; form: Form };
 
 export function reply(r: import('../reply/reply.js').Reply, ephemeral: boolean, answerId?: string): Outcome {
   return { kind: 'reply', reply: r, ephemeral, ...(answerId ? { answerId } : {}) };

@@ -5,7 +5,8 @@ import type { RecordStore } from '../store/records.js';
 import { registeredNodes, type TriageContext, type TriageEngine } from '../triage/engine.js';
 import { displayTitle } from '../triage/answer.js';
 import { COMMANDS, type CommandContext } from './commands/index.js';
-import { type ChatUser, type InboundMessage, type Outcome, reply, silent } from './inbound.js';
+import { type ChatUser, type Form, type InboundMessage, type Outcome, reply, silent, type ThreadHistory } from './inbound.js';
+import { newNote } from '../triage/team-notes.js';
 import type { Messenger } from '../progress.js';
 import type { Upload } from '../bundles/download.js';
 import type { BundleIntake } from '../bundles/intake.js';
@@ -32,8 +33,8 @@ export interface RequestOrigin {
   channelName?: string;
   /** A URL of the conversation, when the platform has one (for escalated issues). */
   link?: string;
-  /** People's earlier messages in the thread, oldest first: read only when a paste in a thread is triaged. */
-  earlier?: () => Promise<string[]>;
+  /** People's earlier messages in the thread, oldest first: read when a paste in a thread is triaged, or a fix saved. */
+  earlier?: () => Promise<ThreadHistory>;
 }
 
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -102,7 +103,7 @@ export class Router {
     let earlier: string[] = [];
     if (origin.threadId && origin.earlier) {
       try {
-        earlier = (await origin.earlier()).slice(-THREAD_MESSAGES).map((t) => t.slice(0, THREAD_MESSAGE_CHARS));
+        earlier = (await origin.earlier()).messages.slice(-THREAD_MESSAGES).map((m) => m.text.slice(0, THREAD_MESSAGE_CHARS));
       } catch (err) {
         // The paste alone still gets an answer.
         this.log.warn({ err }, 'cannot read the thread history; triaging the paste alone');
@@ -191,6 +192,22 @@ export class Router {
       },
       value,
     );
+  }
+
+  /** A form filled in: "Save this fix" keeps the fix as a team note, redacted, answered from at once. */
+  async onForm(id: Form['id'], answerId: string, values: Record<string, string>, origin: RequestOrigin): Promise<Outcome> {
+    const permission = ACTIONS.get(id)?.permission;
+    const refused = this.refusal(permission?.name, permission?.doing ?? '', origin);
+    if (refused) return refused;
+    const answer = await this.store.getAnswer(answerId);
+    if (!answer?.paste) return reply(notice('That answer has expired', 'Paste the error again, then save the fix on the new answer.'), true);
+    const title = values.title?.trim() ?? '';
+    const fix = values.fix?.trim() ?? '';
+    if (!title || !fix) return reply(notice('A note needs a title and a fix', 'Press "Save this fix" again and fill in both.'), true);
+    const note = newNote({ title, fix, paste: answer.paste, system: answer.system ?? null, link: origin.link ?? null, savedBy: origin.user.name ?? origin.user.id });
+    await this.store.saveNote(note);
+    await this.engine.syncNotes(this.store, { force: true });
+    return reply(notice(`Saved as a team note: ${note.title}`, `When this error is pasted again, Medic answers with this fix and links this thread. Note ${note.id} (\`medic notes show ${note.id}\`).`), false);
   }
 
   /** The one permission guard, for commands and buttons alike: a polite refusal, or null. */

@@ -4,7 +4,7 @@ import { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisClient } from '../store/redis.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Reply } from '../reply/reply.js';
+import { ACTION_IDS, type Reply } from '../reply/reply.js';
 import { bullPrefix, QUEUES } from './names.js';
 
 const Block = z.union([
@@ -19,10 +19,10 @@ const ReplySchema = z.object({
   summary: z.string(),
   sections: z.array(z.object({ heading: z.string(), blocks: z.array(Block) })),
   citations: z.array(z.object({ cardId: z.string(), guide: z.string(), file: z.string(), heading: z.string(), path: z.array(z.string()), lines: z.object({ start: z.number(), end: z.number() }) })),
-  actions: z.array(z.object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), label: z.string(), value: z.string().optional() })),
+  actions: z.array(z.object({ id: z.enum(ACTION_IDS), label: z.string(), value: z.string().optional() })),
   attachments: z.array(z.object({ name: z.string(), contentType: z.string(), path: z.string().optional(), content: z.string().optional(), base64: z.string().optional() })),
   choices: z
-    .object({ id: z.enum(['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick']), placeholder: z.string(), options: z.array(z.object({ label: z.string(), value: z.string(), description: z.string().optional() })) })
+    .object({ id: z.enum(ACTION_IDS), placeholder: z.string(), options: z.array(z.object({ label: z.string(), value: z.string(), description: z.string().optional() })) })
     .optional(),
   notes: z.array(z.string()),
 });

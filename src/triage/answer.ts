@@ -65,7 +65,12 @@ export function abstainReply(system: string | null, near: Candidate[], fingerpri
       : 'None of the guides describes this error.',
     sections,
     citations: [],
-    actions: [...(offerPick && near.length ? [{ id: 'show-more' as const, label: 'Pick a section', value: fingerprint }] : []), { id: 'escalate', label: 'Escalate', value: fingerprint }],
+    // No section fits: if someone in the thread finds the fix, it can be kept for next time.
+    actions: [
+      ...(offerPick && near.length ? [{ id: 'show-more' as const, label: 'Pick a section', value: fingerprint }] : []),
+      { id: 'escalate', label: 'Escalate', value: fingerprint },
+      { id: 'save-fix', label: 'Save this fix', value: fingerprint },
+    ],
     attachments: [],
     notes,
   };

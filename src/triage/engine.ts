@@ -122,8 +122,10 @@ export class TriageEngine {
    * process), checked at most every two seconds. The guides' cards and a note's are read together,
    * so a note's words weigh as a guide's do; until the new reading is ready, the last one answers.
    */
-  async syncNotes(store: Pick<RecordStore, 'notesVersion' | 'listNotes'>, now = Date.now()): Promise<void> {
-    if (now - this.notes.checkedAt < NOTES_EVERY_MS) return this.notes.syncing ?? undefined;
+  async syncNotes(store: Pick<RecordStore, 'notesVersion' | 'listNotes'>, o: { force?: boolean } = {}): Promise<void> {
+    const now = Date.now();
+    if (!o.force && now - this.notes.checkedAt < NOTES_EVERY_MS) return this.notes.syncing ?? undefined;
+    if (o.force) await this.notes.syncing;
     this.notes.checkedAt = now;
     const version = await store.notesVersion();
     if (version === this.notes.version) return;

@@ -183,6 +183,14 @@ export class FakeDiscord {
     });
   }
 
+  /** A user submits a modal (a form Medic showed) in `channelId` (a thread), with a value per text input. */
+  sendModalSubmit(o: { channelId: string; customId: string; fields: Record<string, string>; roles?: string[] }): string {
+    return this.interaction(5, o.channelId, o.roles, {
+      channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
+      data: { custom_id: o.customId, components: Object.entries(o.fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
+    });
+  }
+
   private interaction(type: number, channelId: string, roles: string[] | undefined, extra: Record<string, unknown>): string {
     const id = snowflake();
     this.dispatch('INTERACTION_CREATE', {

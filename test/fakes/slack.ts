@@ -62,7 +62,7 @@ export class FakeSlack {
         let body: Record<string, any> = {};
         if ((req.headers['content-type'] ?? '').includes('json')) body = raw ? JSON.parse(raw) : {};
         else body = Object.fromEntries(new URLSearchParams(raw));
-        for (const k of ['blocks', 'attachments']) if (typeof body[k] === 'string') body[k] = JSON.parse(body[k]);
+        for (const k of ['blocks', 'attachments', 'view']) if (typeof body[k] === 'string') body[k] = JSON.parse(body[k]);
         const call = { method, body, at: Date.now() };
         this.calls.push(call);
         this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
@@ -139,6 +139,8 @@ export class FakeSlack {
         return { ok: true, files: JSON.parse(body.files ?? '[]') };
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      case 'views.open':
+        return { ok: true, view: { id: `V${++this.ts}`, ...body.view } };
       case 'usergroups.users.list':
         return { ok: true, users: this.usergroups[body.usergroup] ?? [] };
       default:
@@ -189,14 +191,14 @@ export class FakeSlack {
   }
 
   /** A user presses a button or picks a menu option under a bot message. */
-  async action(eventsUrl: string, o: { channel: string; messageTs: string; threadTs?: string; blockId: string; actionId: string; value?: string; selected?: string }): Promise<number> {
+  async action(eventsUrl: string, o: { channel: string; messageTs: string; threadTs?: string; blockId: string; actionId: string; value?: string; selected?: string; user?: string }): Promise<number> {
     const action = o.selected
       ? { type: 'static_select', action_id: o.actionId, block_id: o.blockId, selected_option: { text: { type: 'plain_text', text: o.selected }, value: o.selected }, action_ts: '1' }
       : { type: 'button', action_id: o.actionId, block_id: o.blockId, value: o.value, action_ts: '1' };
     const payload = {
       type: 'block_actions',
       team: { id: 'T1' },
-      user: { id: 'UALICE' },
+      user: { id: o.user ?? 'UALICE' },
       api_app_id: 'A1',
       token: 'x',
       trigger_id: 't1',
@@ -207,5 +209,12 @@ export class FakeSlack {
     };
     const res = await this.deliver(eventsUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
     return res.status;
+  }
+
+  /** A user submits a modal the bot opened (`views.open`), with a value per input block. */
+  async viewSubmission(eventsUrl: string, o: { view: { callback_id: string; private_metadata: string }; values: Record<string, string>; user?: string }): Promise<number> {
+    const state = { values: Object.fromEntries(Object.entries(o.values).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }])) };
+    const payload = { type: 'view_submission', team: { id: 'T1' }, user: { id: o.user ?? 'UALICE', name: 'user' }, api_app_id: 'A1', token: 'x', trigger_id: 't2', view: { id: 'V1', type: 'modal', callback_id: o.view.callback_id, private_metadata: o.view.private_metadata, state, hash: 'h' } };
+    return (await this.deliver(eventsUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded')).status;
   }
 }

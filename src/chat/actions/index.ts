@@ -5,10 +5,11 @@ import { fixed } from './fixed.js';
 import { notIt } from './not-it.js';
 import { pick } from './pick.js';
 import { runChecks } from './run-checks.js';
+import { saveFix } from './save-fix.js';
 import { showMore } from './show-more.js';
 
 export type { ActionContext, ChatAction } from './action.js';
 export { NONE_FITS } from './pick.js';
 
 /** Every button and menu by id: an action is its file and one entry here. */
-export const ACTIONS: ReadonlyMap<ActionId, ChatAction> = new Map([fixed, notIt, showMore, pick, runChecks, escalate].map((a) => [a.id, a]));
+export const ACTIONS: ReadonlyMap<ActionId, ChatAction> = new Map([fixed, notIt, showMore, pick, runChecks, escalate, saveFix].map((a) => [a.id, a]));

@@ -53,6 +53,8 @@ export async function runConsole(svc: Services, io: { input: NodeJS.ReadableStre
       if (o.reason !== 'streamed') out(`(no answer: ${o.reason})`);
       return;
     }
+    // The save-fix action answers the console with `medic notes add`, so no form reaches it.
+    if (o.kind === 'form') return out('(this needs a form: use Discord or Slack)');
     out('');
     out(renderText(o.reply));
     saveAttachments(o.reply);

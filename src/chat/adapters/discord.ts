@@ -19,10 +19,13 @@ import {
 } from 'discord.js';
 import { isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { ChatUser, InboundMessage, Outcome } from '../inbound.js';
+import type { ChatUser, InboundMessage, Outcome, ThreadHistory } from '../inbound.js';
+
+/** One page of a thread's history: Discord's largest. */
+const HISTORY_PAGE = 100;
 import type { Messenger } from '../../progress.js';
 import { fetchFromHost, type Upload } from '../../bundles/download.js';
-import { parseCustomId, renderDiscord } from '../render/discord.js';
+import { parseCustomId, renderDiscord, renderDiscordModal } from '../render/discord.js';
 import type { RequestOrigin } from '../router.js';
 import type { Services } from '../../app.js';
 
@@ -120,12 +123,14 @@ export class DiscordFrontDoor {
   }
 
   /** People's messages in a thread before `before` (or all), oldest first, the message that started it included. */
-  private earlier(thread: AnyThreadChannel, before?: string): () => Promise<string[]> {
+  private earlier(thread: AnyThreadChannel, before?: string): () => Promise<ThreadHistory> {
     return async () => {
-      const [recent, starter] = await Promise.all([thread.messages.fetch({ limit: 20, ...(before ? { before } : {}) }), thread.fetchStarterMessage().catch(() => null)]);
+      const [recent, starter] = await Promise.all([thread.messages.fetch({ limit: HISTORY_PAGE, ...(before ? { before } : {}) }), thread.fetchStarterMessage().catch(() => null)]);
       const byPeople = [...recent.values()].filter((m) => !m.author.bot).sort((a, b) => a.createdTimestamp - b.createdTimestamp);
       const first = starter && !starter.author.bot && !recent.has(starter.id) ? [starter] : [];
-      return [...first, ...byPeople].map((m) => m.content).filter((t) => t.trim());
+      const messages = [...first, ...byPeople].filter((m) => m.content.trim()).map((m) => ({ userId: m.author.id, text: m.content }));
+      // A full page may have more before it.
+      return { messages, complete: recent.size < HISTORY_PAGE };
     };
   }
 
@@ -186,7 +191,7 @@ export class DiscordFrontDoor {
       };
     }
     const outcome = await this.svc.router.onMessage(inbound, messenger);
-    if (outcome.kind === 'silent') return;
+    if (outcome.kind !== 'reply') return;
     const payloads = renderDiscord(outcome.reply, outcome.answerId);
     if (!inThread && message.inGuild() && target === channel) {
       try {
@@ -239,7 +244,7 @@ export class DiscordFrontDoor {
       if (slow) await i.deferReply({ flags: MessageFlags.Ephemeral });
       const outcome = await this.svc.router.onCommand(i.commandName, optionsOf(i), origin, { files, messenger: this.messenger({ channelId: origin.channelId, threadId: origin.threadId }) });
       if (!slow) return this.answer(i, outcome);
-      if (outcome.kind === 'silent') return void (await this.send(() => i.editReply({ content: 'Working on it: progress and the report are posted in this channel.' })));
+      if (outcome.kind !== 'reply') return void (await this.send(() => i.editReply({ content: 'Working on it: progress and the report are posted in this channel.' })));
       if (outcome.ephemeral) return void (await this.send(() => i.editReply({ content: `**${outcome.reply.title}**\n${outcome.reply.summary}`.slice(0, 2000), allowedMentions: { parse: [] } })));
       await this.send(() => i.editReply({ content: 'Done: the report is below.' }));
       await this.send(() => this.post({ channelId: origin.channelId, threadId: origin.threadId }, outcome.reply, outcome.answerId));
@@ -254,6 +259,12 @@ export class DiscordFrontDoor {
       const value = i.isStringSelectMenu() ? i.values[0] : undefined;
       return this.answer(i, await this.svc.router.onAction(parsed.action, parsed.answerId, this.origin(i), value));
     }
+    if (i.isModalSubmit()) {
+      const parsed = parseCustomId(i.customId);
+      if (parsed?.action !== 'save-fix') return;
+      const values = Object.fromEntries(['title', 'fix'].map((f) => [f, i.fields.fields.has(f) ? i.fields.getTextInputValue(f) : '']));
+      return this.answer(i, await this.svc.router.onForm('save-fix', parsed.answerId, values, this.origin(i)));
+    }
   }
 
   private async answer(
@@ -261,6 +272,10 @@ export class DiscordFrontDoor {
     outcome: Outcome,
   ): Promise<void> {
     if (!('reply' in i) || typeof i.reply !== 'function') return;
+    if (outcome.kind === 'form') {
+      if ('showModal' in i && typeof i.showModal === 'function') await this.send(() => i.showModal(renderDiscordModal(outcome.form)));
+      return;
+    }
     if (outcome.kind === 'silent') {
       await this.send(() => i.reply({ content: 'Nothing to say about that.', flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
       return;

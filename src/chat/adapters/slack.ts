@@ -2,12 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
 import { attachmentBytes, isActionId, type Reply } from '../../reply/reply.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
-import type { InboundMessage, Outcome } from '../inbound.js';
+import type { InboundMessage, Outcome, ThreadHistory } from '../inbound.js';
 import type { Messenger } from '../../progress.js';
 import { fetchFromHost, type Upload } from '../../bundles/download.js';
-import { renderSlack } from '../render/slack.js';
+import { formCallbackId, renderSlack, renderSlackModal } from '../render/slack.js';
+import { z } from 'zod';
 import type { RequestOrigin } from '../router.js';
 import type { Services } from '../../app.js';
+
+/** What a form's modal carries back: the answer and the thread it was opened from. */
+const FormMetadata = z.object({ answerId: z.string().min(1), channelId: z.string().min(1), threadTs: z.string().nullable() });
 
 const { App, HTTPReceiver, LogLevel } = bolt;
 
@@ -122,14 +126,15 @@ export class SlackFrontDoor {
   }
 
   /** People's messages in a thread before `before`, oldest first, the parent included (needs the history scopes). */
-  private earlier(client: WebClient, channel: string, threadTs: string, before: string): () => Promise<string[]> {
+  private earlier(client: WebClient, channel: string, threadTs: string, before: string): () => Promise<ThreadHistory> {
     return async () => {
-      const r = await client.conversations.replies({ channel, ts: threadTs, limit: 50 });
-      const messages = (r.messages ?? []) as Array<{ ts?: string; text?: string; bot_id?: string; user?: string }>;
-      return messages
+      const r = await client.conversations.replies({ channel, ts: threadTs, limit: 200 });
+      const all = (r.messages ?? []) as Array<{ ts?: string; text?: string; bot_id?: string; user?: string }>;
+      const messages = all
         .filter((m) => m.ts && Number(m.ts) < Number(before) && !m.bot_id && m.user !== this.botUserId && m.text?.trim())
         .sort((a, b) => Number(a.ts) - Number(b.ts))
-        .map((m) => m.text!);
+        .map((m) => ({ userId: m.user ?? 'unknown', text: m.text! }));
+      return { messages, complete: !r.has_more };
     };
   }
 
@@ -155,7 +160,8 @@ export class SlackFrontDoor {
   }
 
   private async deliver(client: WebClient, origin: { channelId: string; threadTs: string | null; userId: string }, outcome: Outcome): Promise<void> {
-    if (outcome.kind === 'silent') return;
+    // A form opens from the button that asked for it (it needs that press's trigger).
+    if (outcome.kind !== 'reply') return;
     const { text, blocks } = renderSlack(outcome.reply, outcome.answerId);
     try {
       if (outcome.ephemeral) {
@@ -231,13 +237,36 @@ export class SlackFrontDoor {
       const id = a.action_id.slice('medic:'.length);
       const answerId = /^medic:(.+)$/.exec(a.block_id ?? '')?.[1];
       if (!isActionId(id) || !answerId) return;
-      const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string } };
+      const b = body as { user: { id: string }; channel?: { id: string }; message?: { ts: string; thread_ts?: string }; container?: { message_ts?: string; thread_ts?: string } };
       const channelId = b.channel?.id ?? '';
-      const threadTs = b.message?.thread_ts ?? b.message?.ts ?? null;
+      // An ephemeral message (the picker after "Not it") comes with its container, not the message.
+      const threadTs = b.message?.thread_ts ?? b.container?.thread_ts ?? b.message?.ts ?? b.container?.message_ts ?? null;
       const link = this.link(channelId, threadTs);
       const origin: RequestOrigin = { platform: 'slack', user: { id: b.user.id, roles: await this.groupsOf(client, b.user.id) }, channelId, threadId: threadTs, ...(link ? { link } : {}) };
-      const outcome = await this.svc.router.onAction(id, answerId, origin, a.selected_option?.value);
+      const outcome = await this.svc.router.onAction(id, answerId, { ...origin, ...(threadTs ? { earlier: this.earlier(client, channelId, threadTs, String(Number.MAX_SAFE_INTEGER)) } : {}) }, a.selected_option?.value);
+      if (outcome.kind === 'form') {
+        const metadata = JSON.stringify({ answerId: outcome.form.answerId, channelId, threadTs });
+        await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: renderSlackModal(outcome.form, metadata) as never });
+        return;
+      }
       await this.deliver(client, { channelId, threadTs, userId: b.user.id }, outcome);
+    });
+
+    this.app.view(formCallbackId({ id: 'save-fix' }), async ({ ack, body, view, client }) => {
+      await ack();
+      let raw: unknown = null;
+      try {
+        raw = JSON.parse(view.private_metadata || 'null');
+      } catch {
+        return;
+      }
+      const meta = FormMetadata.safeParse(raw);
+      if (!meta.success) return;
+      const { answerId, channelId, threadTs } = meta.data;
+      const values = Object.fromEntries(['title', 'fix'].map((f) => [f, view.state.values[f]?.[f]?.value ?? '']));
+      const link = this.link(channelId, threadTs);
+      const origin: RequestOrigin = { platform: 'slack', user: { id: body.user.id, roles: await this.groupsOf(client, body.user.id) }, channelId, threadId: threadTs, ...(link ? { link } : {}) };
+      await this.deliver(client, { channelId, threadTs, userId: body.user.id }, await this.svc.router.onForm('save-fix', answerId, values, origin));
     });
   }
 }

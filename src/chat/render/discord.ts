@@ -1,4 +1,5 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageCreateOptions, StringSelectMenuBuilder } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageCreateOptions, ModalBuilder, StringSelectMenuBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import type { Form } from '../inbound.js';
 import { attachmentBytes, type Reply, type ReplyAction } from '../../reply/reply.js';
 import { pack, replyBlocks } from './markdown.js';
 
@@ -21,6 +22,22 @@ export function customId(action: string, answerId: string): string {
 export function parseCustomId(id: string): { action: string; answerId: string } | null {
   const m = /^medic:([\w-]+):([\w-]+)$/.exec(id);
   return m ? { action: m[1]!, answerId: m[2]! } : null;
+}
+
+/** A form as a Discord modal: one text input per field, prefilled; its submission carries the same custom id. */
+export function renderDiscordModal(form: Form): ModalBuilder {
+  const modal = new ModalBuilder().setCustomId(customId(form.id, form.answerId)).setTitle(form.title.slice(0, 45));
+  for (const f of form.fields) {
+    const input = new TextInputBuilder()
+      .setCustomId(f.id)
+      .setLabel(f.label.slice(0, 45))
+      .setStyle(f.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short)
+      .setMaxLength(Math.min(f.max, 4000))
+      .setRequired(true);
+    if (f.value) input.setValue(f.value.slice(0, Math.min(f.max, 4000)));
+    modal.addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+  }
+  return modal;
 }
 
 /**

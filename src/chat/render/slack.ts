@@ -1,4 +1,5 @@
 import type { Reply } from '../../reply/reply.js';
+import type { Form } from '../inbound.js';
 import { pack, replyBlocks } from './markdown.js';
 
 /** Slack's own escaping: `&`, `<` and `>`; it also makes `<!channel>` and `<@U1>` plain text. */
@@ -57,4 +58,30 @@ export function renderSlack(reply: Reply, answerId?: string): { text: string; bl
     blocks.push({ type: 'actions', block_id: answerBlockId(answerId), elements });
   }
   return { text: escapeSlack(`${reply.title}: ${reply.summary}`).slice(0, 3000), blocks };
+}
+
+/** The callback id of a form's modal: its submission comes back under it. */
+export function formCallbackId(form: Pick<Form, 'id'>): string {
+  return `medic:${form.id}`;
+}
+
+/**
+ * A form as a Slack modal (`views.open`): one plain-text input per field, prefilled. `metadata`
+ * travels with it (the answer and the thread), since a submission names neither.
+ */
+export function renderSlackModal(form: Form, metadata: string): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: formCallbackId(form),
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: form.title.slice(0, 24) },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: form.fields.map((f) => ({
+      type: 'input',
+      block_id: f.id,
+      label: { type: 'plain_text', text: f.label.slice(0, 2000) },
+      element: { type: 'plain_text_input', action_id: f.id, multiline: f.multiline, max_length: Math.min(f.max, 3000), ...(f.value ? { initial_value: f.value.slice(0, 3000) } : {}) },
+    })),
+  };
 }
