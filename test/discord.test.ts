@@ -195,7 +195,7 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     const again = await pasteAndAnswer('2026-12-09T17:40:55Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 7 on 10.0.0.9');
     assert.match(again.body.content, /^\*\*Shard checksum mismatch after an upgrade \(team\)\*\*/);
     assert.match(again.body.content, /lloom-cli shards verify --repair/);
-    assert.match(again.body.content, new RegExp(`Team note, saved from https://discord\\.com/channels/\\d+/${threadId}`));
+    assert.match(again.body.content, new RegExp(`Team note, saved from https://discord\\.com/channels/\\d+/${threadId} by alice`));
   });
 
   it('"Fixed it" is acknowledged to the presser only', async () => {
@@ -275,7 +275,8 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     fake.sendMessage({ channel: 'general', content: `<@${fake.bot.id}> fatal: not a git repository (or any of the parent directories): .git`, mentionBot: true });
     const post = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path));
     assert.match((post.body as Posted).content, /^\*\*No guide section matches this paste\*\*/);
-    assert.deepEqual(customIds(post.body as Posted).map((i) => i.split(':')[1]), ['escalate']);
+    // No section: escalate it, or keep the fix someone finds in the thread.
+    assert.deepEqual(customIds(post.body as Posted).map((i) => i.split(':')[1]), ['escalate', 'save-fix']);
   });
 
   it('Escalate runs as a queue job and tells the thread where the issue is (a local file without GITHUB_TOKEN)', async () => {

@@ -31,7 +31,7 @@ async function saveAndAnswer(env: Record<string, string>): Promise<string> {
   const o = JSON.parse(r.stdout);
   assert.equal(o.abstain, false);
   assert.equal(o.matches[0].id, `team#${note.id}`);
-  assert.deepEqual(o.reply.citations.map((c: { file: string }) => c.file), ['Team note, saved from https://discord.com/channels/1/2/3']);
+  assert.deepEqual(o.reply.citations.map((c: { file: string }) => c.file), ['Team note, saved from https://discord.com/channels/1/2/3 by ana']);
   assert.match(JSON.stringify(o.reply), /lloom-cli shards verify --repair/);
   return note.id;
 }

@@ -156,7 +156,7 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
     const again = await pasteAndAnswer('2026-12-09T17:40:55Z ERROR lloom_executor::shards: shard checksum mismatch for llama-13b shard 7 on 10.0.0.9');
     assert.equal((again.call.body.blocks as Array<{ text?: { text: string } }>)[0]!.text!.text, 'Shard checksum mismatch after an upgrade (team)');
     assert.match(text(again.call), /lloom-cli shards verify --repair/);
-    assert.match(text(again.call), new RegExp(`Team note, saved from https://example\\.slack\\.com/archives/CTROUBLE/p${ts.replace('.', '')}`));
+    assert.match(text(again.call), new RegExp(`Team note, saved from https://example\\.slack\\.com/archives/CTROUBLE/p${ts.replace('.', '')} by UBOB`));
   });
 
   it('/medic <verb> runs the shared commands, with user-group permissions', async () => {

@@ -77,7 +77,10 @@ export async function analyzeForChat(
 ): Promise<BundleAnswer> {
   const show = new Throttle<string>(PROGRESS_EVERY_MS, o.progress, (err) => deps.log.warn({ err }, 'bundle progress update failed'));
   try {
-    const report = await analyzeBundle(path, await deps.engine(), { limits: deps.cfg.bundles, name: o.name, onProgress: (p) => show.push(describeProgress(p)) });
+    const engine = await deps.engine();
+    // Team notes saved since the last bundle count for its findings too.
+    await engine.syncNotes(deps.store);
+    const report = await analyzeBundle(path, engine, { limits: deps.cfg.bundles, name: o.name, onProgress: (p) => show.push(describeProgress(p)) });
     await show.settle();
     const { reply, answerId } = await reportForChat(deps.store, deps.llm, report, o.target, o.userId);
     await o.progress(`Done: ${report.findings.length} findings.`);
