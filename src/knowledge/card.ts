@@ -36,6 +36,8 @@ export interface ProblemCard {
   lines: { start: number; end: number };
   /** Where a runbook's card comes from (`runbooks/lloom/disk-full.md`); a guide's is `knowledge/<guide>.md`. */
   source?: string;
+  /** A team note's system (its guide is `team`): the system whose pastes it is evidence for. */
+  system?: string;
 }
 
 /** A heading as it names a problem: without "Problem:" or "Issue:", a list number, or quotes around an error. */

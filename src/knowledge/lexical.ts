@@ -35,6 +35,8 @@ export function cardFieldText(c: ProblemCard): Record<Field, string> {
 /** The index as stored beside the dense one: one posting list per term, flat. */
 export interface LexicalState {
   size: number;
+  /** Mean field lengths (in tokens) the saturations were worked out with. */
+  avgLen: Record<Field, number>;
   terms: string[];
   /** Term k's postings are entries offsets[k] .. offsets[k+1]. */
   offsets: Int32Array;
@@ -43,6 +45,46 @@ export interface LexicalState {
   sats: Float64Array;
   /** 1 when the term is in the card's problem description, 0 when only in its fix. */
   inProblem: Uint8Array;
+}
+
+interface FieldCounts {
+  tf: Record<Field, Map<string, number>>;
+  len: Record<Field, number>;
+}
+
+function fieldCounts(c: ProblemCard): FieldCounts {
+  const text = cardFieldText(c);
+  const tf = {} as Record<Field, Map<string, number>>;
+  const len = {} as Record<Field, number>;
+  for (const f of FIELDS) {
+    const toks = tokenize(text[f]);
+    tf[f] = termCounts(toks);
+    len[f] = toks.length;
+  }
+  return { tf, len };
+}
+
+/** Each term's postings for these cards (numbered from `first`): what it adds to each, and whether in its problem description. */
+function postingsOf(docs: FieldCounts[], avgLen: Record<Field, number>, first: number): Map<string, Array<[doc: number, sat: number, inProblem: number]>> {
+  const postings = new Map<string, Array<[doc: number, sat: number, inProblem: number]>>();
+  docs.forEach((d, i) => {
+    const problem = new Set(PROBLEM_FIELDS.flatMap((f) => [...d.tf[f].keys()]));
+    for (const term of new Set([...problem, ...d.tf.body.keys()])) {
+      let tf = 0;
+      for (const f of PROBLEM_FIELDS) {
+        const n = d.tf[f].get(term);
+        if (!n) continue;
+        tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / avgLen[f]);
+      }
+      const nb = d.tf.body.get(term) ?? 0;
+      const tfBody = nb ? nb / (1 - B + (B * d.len.body) / avgLen.body) : 0;
+      const sat = tf / (K1 + tf) + BODY_WEIGHT * (tfBody / (K1 + tfBody));
+      let list = postings.get(term);
+      if (!list) postings.set(term, (list = []));
+      list.push([first + i, sat, problem.has(term) ? 1 : 0]);
+    }
+  });
+  return postings;
 }
 
 /**
@@ -62,39 +104,12 @@ export class LexicalIndex {
   }
 
   static build(cards: ProblemCard[]): LexicalIndex {
-    const docs = cards.map((c) => {
-      const text = cardFieldText(c);
-      const tf = {} as Record<Field, Map<string, number>>;
-      const len = {} as Record<Field, number>;
-      for (const f of FIELDS) {
-        const toks = tokenize(text[f]);
-        tf[f] = termCounts(toks);
-        len[f] = toks.length;
-      }
-      return { tf, len };
-    });
+    const docs = cards.map(fieldCounts);
     const avgLen = {} as Record<Field, number>;
     for (const f of FIELDS) avgLen[f] = Math.max(1, docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, docs.length));
-    const postings = new Map<string, Array<[doc: number, sat: number, inProblem: number]>>();
-    docs.forEach((d, i) => {
-      const problem = new Set(PROBLEM_FIELDS.flatMap((f) => [...d.tf[f].keys()]));
-      for (const term of new Set([...problem, ...d.tf.body.keys()])) {
-        let tf = 0;
-        for (const f of PROBLEM_FIELDS) {
-          const n = d.tf[f].get(term);
-          if (!n) continue;
-          tf += (FIELD_WEIGHTS[f] * n) / (1 - B + (B * d.len[f]) / avgLen[f]);
-        }
-        const nb = d.tf.body.get(term) ?? 0;
-        const tfBody = nb ? nb / (1 - B + (B * d.len.body) / avgLen.body) : 0;
-        const sat = tf / (K1 + tf) + BODY_WEIGHT * (tfBody / (K1 + tfBody));
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = []));
-        list.push([i, sat, problem.has(term) ? 1 : 0]);
-      }
-    });
+    const postings = postingsOf(docs, avgLen, 0);
     const total = [...postings.values()].reduce((n, l) => n + l.length, 0);
-    const state: LexicalState = { size: cards.length, terms: [...postings.keys()], offsets: new Int32Array(postings.size + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
+    const state: LexicalState = { size: cards.length, avgLen, terms: [...postings.keys()], offsets: new Int32Array(postings.size + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
     let at = 0;
     [...postings.values()].forEach((list, k) => {
       state.offsets[k] = at;
@@ -106,6 +121,37 @@ export class LexicalIndex {
       }
     });
     state.offsets[postings.size] = at;
+    return new LexicalIndex(state);
+  }
+
+  /**
+   * This index with more cards after its own (team notes): only theirs are read, with this
+   * index's field lengths, and their postings are appended to the stored lists.
+   */
+  withCards(cards: ProblemCard[]): LexicalIndex {
+    const added = postingsOf(cards.map(fieldCounts), this.s.avgLen, this.s.size);
+    const fresh = [...added.keys()].filter((t) => !this.term.has(t));
+    const terms = [...this.s.terms, ...fresh];
+    const total = this.s.docs.length + [...added.values()].reduce((n, l) => n + l.length, 0);
+    const state: LexicalState = { size: this.s.size + cards.length, avgLen: this.s.avgLen, terms, offsets: new Int32Array(terms.length + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
+    let at = 0;
+    terms.forEach((t, k) => {
+      state.offsets[k] = at;
+      if (k < this.s.terms.length) {
+        const [from, to] = [this.s.offsets[k]!, this.s.offsets[k + 1]!];
+        state.docs.set(this.s.docs.subarray(from, to), at);
+        state.sats.set(this.s.sats.subarray(from, to), at);
+        state.inProblem.set(this.s.inProblem.subarray(from, to), at);
+        at += to - from;
+      }
+      for (const [doc, sat, inProblem] of added.get(t) ?? []) {
+        state.docs[at] = doc;
+        state.sats[at] = sat;
+        state.inProblem[at] = inProblem;
+        at++;
+      }
+    });
+    state.offsets[terms.length] = at;
     return new LexicalIndex(state);
   }
 

@@ -35,5 +35,5 @@ export function noteMarkdown(n: TeamNote): string {
 export function noteCard(n: TeamNote): ProblemCard {
   const parsed = parseGuide(TEAM, noteMarkdown(n)).find((c) => c.kind !== 'reference');
   const base: ProblemCard = parsed ?? { id: '', guide: TEAM, title: n.title, path: [], kind: 'problem', symptoms: [], errorLines: n.errorLines, causes: [], diagnosis: { text: [], commands: [] }, solutions: [{ text: n.fix, code: [] }], commands: [], body: [], lines: { start: 1, end: 1 } };
-  return { ...base, id: `${TEAM}#${n.id}`, title: n.title, path: ['Team notes', n.title], kind: 'problem', source: `Team note, saved ${n.link ? `from ${n.link} ` : ''}by ${n.savedBy}` };
+  return { ...base, id: `${TEAM}#${n.id}`, title: n.title, path: ['Team notes', n.title], kind: 'problem', source: `Team note, saved ${n.link ? `from ${n.link} ` : ''}by ${n.savedBy}`, ...(n.system ? { system: n.system } : {}) };
 }

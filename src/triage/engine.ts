@@ -7,7 +7,7 @@ import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
 import { fingerprint } from './fingerprint.js';
-import { type Candidate, Retriever } from './retrieve.js';
+import { type Candidate, Retriever, type RetrieverState } from './retrieve.js';
 import { SystemDetector, type SystemGuess, type SystemHint } from './system.js';
 import { tokenize } from '../text/tokens.js';
 import { applyFeedback } from './feedback.js';
@@ -90,6 +90,8 @@ interface EngineParts {
   cards: ProblemCard[];
   retriever: Retriever;
   systems: SystemDetector;
+  lexical: LexicalIndex;
+  read: RetrieverState;
 }
 
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
@@ -132,10 +134,9 @@ export class TriageEngine {
     this.notes.syncing ??= (async () => {
       try {
         const notes = await store.listNotes();
-        const cards = [...this.base.cards, ...notes.map(noteCard)];
-        const extra = this.dense && notes.length ? await this.dense.embedder.embedDocuments(cards.slice(this.base.cards.length).map(cardEmbeddingText)) : [];
-        const vectors = new Map(extra.map((v, k) => [cards[this.base.cards.length + k]!.id, v]));
-        this.parts = notes.length ? TriageEngine.read(cards, this.dense, null, vectors) : this.base;
+        const added = notes.map(noteCard);
+        const vectors = new Map(this.dense && added.length ? (await this.dense.embedder.embedDocuments(added.map(cardEmbeddingText))).map((v, k) => [added[k]!.id, v] as const) : []);
+        this.parts = added.length ? this.withNotes(added, vectors) : this.base;
         this.notes.version = version;
       } finally {
         this.notes.syncing = null;
@@ -144,12 +145,26 @@ export class TriageEngine {
     return this.notes.syncing;
   }
 
-  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null, vectors?: Map<string, number[]>): EngineParts & { state: EngineState } {
+  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null): EngineParts & { state: EngineState } {
     const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
     const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
     const read = stored?.retriever ?? Retriever.read(cards);
-    const retriever = new Retriever(cards, lexical, systems, dense?.index ?? null, dense ? (text) => dense.embedder.embedQuery(text) : null, read, vectors);
-    return { cards, retriever, systems, state: { lexical: lexical.state, detector: systems.state, retriever: read } };
+    const retriever = new Retriever(cards, lexical, systems, dense?.index ?? null, dense ? (text) => dense.embedder.embedQuery(text) : null, read);
+    return { cards, retriever, systems, lexical, read, state: { lexical: lexical.state, detector: systems.state, retriever: read } };
+  }
+
+  /**
+   * The guides' reading with team notes added: only the notes are read, their postings appended
+   * to the stored lists. The system signatures stay the guides' own; a note counts for its
+   * note's system.
+   */
+  private withNotes(added: ProblemCard[], vectors: Map<string, number[]>): EngineParts {
+    const cards = [...this.base.cards, ...added];
+    const lexical = this.base.lexical.withCards(added);
+    const more = Retriever.read(added);
+    const read: RetrieverState = { lines: [...this.base.read.lines, ...more.lines], commands: [...this.base.read.commands, ...more.commands] };
+    const retriever = new Retriever(cards, lexical, this.base.systems, this.dense?.index ?? null, this.dense ? (text) => this.dense!.embedder.embedQuery(text) : null, read, vectors);
+    return { cards, retriever, systems: this.base.systems, lexical, read };
   }
 
   /**

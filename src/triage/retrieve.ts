@@ -108,10 +108,12 @@ export class Retriever {
   ) {
     cards.forEach((c, i) => this.indexById.set(c.id, i));
     const guideNumber = new Map<string, number>();
+    // A card's system prior is its guide's, or for a team note its note's system.
     this.guideOf = Int32Array.from(cards, (c) => {
-      let g = guideNumber.get(c.guide);
+      const prior = c.system ?? c.guide;
+      let g = guideNumber.get(prior);
       if (g === undefined) {
-        guideNumber.set(c.guide, (g = this.guides.push(c.guide) - 1));
+        guideNumber.set(prior, (g = this.guides.push(prior) - 1));
         this.answerable.push([]);
       }
       return g;
@@ -201,7 +203,7 @@ export class Retriever {
       const card = this.cards[i]!;
       const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
       const command = this.commandMatch(i, pasteCommands);
-      const sys = system.scores[card.guide] ?? 0;
+      const sys = system.scores[card.system ?? card.guide] ?? 0;
       const features: Signals = { lexical: lex[i]!, errorLine, dense: null, command, system: sys };
       const evidence = evidenceOf(features, card.kind, lexMax);
       return { card, evidence, score: evidence, features, why, coverage: null };
