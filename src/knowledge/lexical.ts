@@ -107,21 +107,8 @@ export class LexicalIndex {
     const docs = cards.map(fieldCounts);
     const avgLen = {} as Record<Field, number>;
     for (const f of FIELDS) avgLen[f] = Math.max(1, docs.reduce((s, d) => s + d.len[f], 0) / Math.max(1, docs.length));
-    const postings = postingsOf(docs, avgLen, 0);
-    const total = [...postings.values()].reduce((n, l) => n + l.length, 0);
-    const state: LexicalState = { size: cards.length, avgLen, terms: [...postings.keys()], offsets: new Int32Array(postings.size + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
-    let at = 0;
-    [...postings.values()].forEach((list, k) => {
-      state.offsets[k] = at;
-      for (const [doc, sat, inProblem] of list) {
-        state.docs[at] = doc;
-        state.sats[at] = sat;
-        state.inProblem[at] = inProblem;
-        at++;
-      }
-    });
-    state.offsets[postings.size] = at;
-    return new LexicalIndex(state);
+    const empty: LexicalState = { size: 0, avgLen, terms: [], offsets: new Int32Array(1), docs: new Int32Array(0), sats: new Float64Array(0), inProblem: new Uint8Array(0) };
+    return new LexicalIndex(empty).append(docs);
   }
 
   /**
@@ -129,11 +116,15 @@ export class LexicalIndex {
    * index's field lengths, and their postings are appended to the stored lists.
    */
   withCards(cards: ProblemCard[]): LexicalIndex {
-    const added = postingsOf(cards.map(fieldCounts), this.s.avgLen, this.s.size);
+    return this.append(cards.map(fieldCounts));
+  }
+
+  private append(docs: FieldCounts[]): LexicalIndex {
+    const added = postingsOf(docs, this.s.avgLen, this.s.size);
     const fresh = [...added.keys()].filter((t) => !this.term.has(t));
     const terms = [...this.s.terms, ...fresh];
     const total = this.s.docs.length + [...added.values()].reduce((n, l) => n + l.length, 0);
-    const state: LexicalState = { size: this.s.size + cards.length, avgLen: this.s.avgLen, terms, offsets: new Int32Array(terms.length + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
+    const state: LexicalState = { size: this.s.size + docs.length, avgLen: this.s.avgLen, terms, offsets: new Int32Array(terms.length + 1), docs: new Int32Array(total), sats: new Float64Array(total), inProblem: new Uint8Array(total) };
     let at = 0;
     terms.forEach((t, k) => {
       state.offsets[k] = at;
