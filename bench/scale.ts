@@ -6,7 +6,7 @@ import { createEmbedder } from '../src/knowledge/embedders/index.js';
 import { buildIndex } from '../src/knowledge/index-store.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { ROOT, tempDir } from '../test/helpers.js';
-import { scaledCorpus } from './corpus.js';
+import { scaledCorpus } from '../test/fixtures/scaled-corpus.js';
 import { benchLexical } from './lexical.js';
 
 /** The corpus sizes of the table: the five guides, then 10 and 50 copies of each. */

@@ -162,7 +162,7 @@ export class TriageEngine {
     const cards = [...this.base.cards, ...added];
     const lexical = this.base.lexical.withCards(added);
     const more = Retriever.read(added);
-    const read: RetrieverState = { lines: [...this.base.read.lines, ...more.lines], commands: [...this.base.read.commands, ...more.commands] };
+    const read: RetrieverState = { lines: [...this.base.read.lines, ...more.lines], commands: [...this.base.read.commands, ...more.commands], readsAs: [...this.base.read.readsAs, ...more.readsAs] };
     const retriever = new Retriever(cards, lexical, this.base.systems, this.dense?.index ?? null, this.dense ? (text) => this.dense!.embedder.embedQuery(text) : null, read, vectors);
     return { cards, retriever, systems: this.base.systems, lexical, read };
   }

@@ -1,5 +1,7 @@
 import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { createHash } from 'node:crypto';
 import { bareTitle, type ProblemCard } from '../knowledge/card.js';
+import { cardEmbeddingText } from '../knowledge/index-store.js';
 import type { LexicalIndex } from '../knowledge/lexical.js';
 import { errorTemplate, lineTemplate } from '../text/mask.js';
 import { tokenize, weightedTokens } from '../text/tokens.js';
@@ -56,6 +58,8 @@ const COVERAGE_DEPTH = 5;
 const DENSE_POOL = 32;
 
 interface ErrorLine {
+  /** The same for every card's copy of this line (text and trust): its match is worked out once per paste. */
+  id: number;
   text: string;
   /** Distinct, in the order the line has them. */
   tokens: string[];
@@ -64,10 +68,19 @@ interface ErrorLine {
   trust: number;
 }
 
+/** A paste's lines as the error-line match reads them, and each guide line's match once worked out. */
+interface PasteLines {
+  lines: Array<{ line: string; tokens: Set<string>; trust: number }>;
+  all: Set<string>;
+  memo: Array<{ score: number; line: number; spread: number } | undefined>;
+}
+
 /** What the retriever reads from each card's lines, as stored beside the index: its error lines' tokens and its commands'. */
 export interface RetrieverState {
   lines: Array<Array<[text: string, tokens: string[], trust: number]>>;
   commands: string[][][];
+  /** Per card, what the dense model reads with the card's own system name masked (a short hash). */
+  readsAs: string[];
 }
 
 /**
@@ -78,6 +91,8 @@ export interface RetrieverState {
 export class Retriever {
   private readonly errorLines: ErrorLine[][];
   private readonly commands: Array<Array<Set<string>>>;
+  private readonly readsAs: string[];
+  private readonly distinctLines: number;
   private readonly indexById = new Map<string, number>();
   /** Every guide error line, numbered: its card, and the lines holding each token. */
   private readonly lineCard: number[] = [];
@@ -119,8 +134,17 @@ export class Retriever {
       return g;
     });
     const read = stored ?? Retriever.read(cards);
-    this.errorLines = read.lines.map((lines) => lines.map(([text, tokens, trust]) => ({ text, tokens, weight: tokens.reduce((w, t) => w + lexical.idf(t), 0), trust })));
+    const lineIds = new Map<string, number>();
+    const lineId = (text: string, trust: number): number => {
+      const key = `${trust}\u0000${text}`;
+      let id = lineIds.get(key);
+      if (id === undefined) lineIds.set(key, (id = lineIds.size));
+      return id;
+    };
+    this.errorLines = read.lines.map((lines) => lines.map(([text, tokens, trust]) => ({ id: lineId(text, trust), text, tokens, weight: tokens.reduce((w, t) => w + lexical.idf(t), 0), trust })));
+    this.distinctLines = lineIds.size;
     this.commands = read.commands.map((cmds) => cmds.map((c) => new Set(c)));
+    this.readsAs = read.readsAs;
     cards.forEach((c, i) => {
       const range = this.guideRange.get(c.guide);
       if (range && range[1] !== i) throw new Error(`the cards of guide ${c.guide} are not stored together`);
@@ -147,6 +171,7 @@ export class Retriever {
         ...(c.kind === 'problem' && !c.errorLines.length ? [line(bareTitle(c.title), SYMPTOM_TRUST)] : []),
       ]),
       commands: cards.map((c) => c.commands.map(commandTokens).filter((t) => t.size >= 2).map((t) => [...t])),
+      readsAs: cards.map(readsAs),
     };
   }
 
@@ -198,27 +223,43 @@ export class Retriever {
     for (const words of expansions) lineSets.push({ line: words, tokens: new Set(tokenize(words)), trust: GLOSSARY_TRUST });
     const allTokens = new Set(lineSets.flatMap((l) => [...l.tokens]));
     const pasteCommands = x.commands.map(commandTokens).filter((t) => t.size >= 2);
+    // The cards that list a command sharing a word with one the user ran: no other card can match one.
+    const commandCards = new Set<number>();
+    for (const p of pasteCommands) for (const t of p) for (const i of this.commandCardsWith.get(t) ?? []) commandCards.add(i);
+    const paste: PasteLines = { lines: lineSets, all: allTokens, memo: new Array(this.distinctLines) };
 
     const evaluate = (i: number): Candidate => {
       const card = this.cards[i]!;
-      const { score: errorLine, why } = this.errorLineMatch(i, lineSets, allTokens);
-      const command = this.commandMatch(i, pasteCommands);
+      const { score: errorLine, why } = this.errorLineMatch(i, paste);
+      const command = commandCards.has(i) ? this.commandMatch(i, pasteCommands) : 0;
       const sys = system.scores[card.system ?? card.guide] ?? 0;
       const features: Signals = { lexical: lex[i]!, errorLine, dense: null, command, system: sys };
       const evidence = evidenceOf(features, card.kind, lexMax);
       return { card, evidence, score: evidence, features, why, coverage: null };
     };
     const depth = Math.max(o.depth ?? 0, ECHO_WINDOW, COVERAGE_DEPTH, DENSE_POOL);
-    const candidates = this.shortlist({ lex, touched, lexMax, allTokens, pasteCommands, system, depth, include: o.include ?? [], evaluate });
+    const candidates = this.shortlist({ lex, touched, lexMax, allTokens, commandCards, system, depth, include: o.include ?? [], evaluate });
     // The dense model only breaks near-ties: it is slow next to everything else, and weak alone.
     const top = candidates[0]?.evidence ?? 0;
-    const close = candidates.filter((c) => c.evidence >= top - TIE_WINDOW).slice(0, DENSE_POOL);
+    // One section copied under other systems' names reads alike to the dense model: the pool is
+    // the first sections that read differently, and copies take their first one's similarity.
+    const pool = new Map<string, string>();
+    const close: Array<[Candidate, string]> = [];
+    for (const c of candidates) {
+      if (c.evidence < top - TIE_WINDOW) break;
+      const key = this.readsAs[this.indexById.get(c.card.id)!]!;
+      if (!pool.has(key)) {
+        if (pool.size >= DENSE_POOL) continue;
+        pool.set(key, c.card.id);
+      }
+      close.push([c, pool.get(key)!]);
+    }
     let usedDense = false;
-    if (close.length > 1 && this.embed && this.dense) {
-      const dense = this.denseScores(await this.embed(denseQuery(x)), close.map((c) => c.card.id));
+    if (pool.size > 1 && this.embed && this.dense) {
+      const dense = this.denseScores(await this.embed(denseQuery(x)), [...pool.values()]);
       usedDense = true;
-      for (const c of close) {
-        const sim = dense.get(c.card.id) ?? 0;
+      for (const [c, as] of close) {
+        const sim = dense.get(as) ?? 0;
         c.features.dense = sim;
         c.score = c.evidence + denseBonus(sim, c.card.kind);
       }
@@ -238,30 +279,36 @@ export class Retriever {
   }
 
   /** How much of a guide's literal error line appears in one paste line (IDF-weighted). */
-  private errorLineMatch(
-    i: number,
-    lines: Array<{ line: string; tokens: Set<string>; trust: number }>,
-    all: Set<string>,
-  ): { score: number; why: Candidate['why'] } {
+  private errorLineMatch(i: number, paste: PasteLines): { score: number; why: Candidate['why'] } {
     let best = 0;
     let why: Candidate['why'] = null;
     for (const e of this.errorLines[i]!) {
       if (e.weight <= 0) continue;
-      for (const { line, tokens, trust } of lines) {
-        let hit = 0;
-        for (const t of e.tokens) if (tokens.has(t)) hit += this.lexical.idf(t);
-        const s = containment(hit, e.weight, e.trust * trust);
-        if (s > best) {
-          best = s;
-          why = { pasteLine: line, guideLine: e.text };
-        }
+      const m = this.lineMatch(e, paste);
+      if (m.score > best) {
+        best = m.score;
+        why = { pasteLine: paste.lines[m.line]!.line, guideLine: e.text };
       }
-      let spread = 0;
-      for (const t of e.tokens) if (all.has(t)) spread += this.lexical.idf(t);
-      const s = SPREAD_SHARE * containment(spread, e.weight, e.trust);
-      if (s > best) best = s;
+      if (m.spread > best) best = m.spread;
     }
     return { score: best, why };
+  }
+
+  /** One guide line against the paste: its best paste line (the first of equals), and its words spread over the paste. */
+  private lineMatch(e: ErrorLine, paste: PasteLines): { score: number; line: number; spread: number } {
+    const known = paste.memo[e.id];
+    if (known) return known;
+    let score = 0;
+    let line = -1;
+    paste.lines.forEach(({ tokens, trust }, k) => {
+      let hit = 0;
+      for (const t of e.tokens) if (tokens.has(t)) hit += this.lexical.idf(t);
+      const s = containment(hit, e.weight, e.trust * trust);
+      if (s > score) (score = s), (line = k);
+    });
+    let spread = 0;
+    for (const t of e.tokens) if (paste.all.has(t)) spread += this.lexical.idf(t);
+    return (paste.memo[e.id] = { score, line, spread: SPREAD_SHARE * containment(spread, e.weight, e.trust) });
   }
 
   /** The best overlap between a command the user ran and one the card lists. */
@@ -302,7 +349,8 @@ export class Retriever {
   /**
    * The candidates worth ranking, scored exactly, best first (ties in card order). Every card a
    * paste shares a word with gets an upper bound on its evidence; they are scored best bound
-   * first until no bound left reaches the `depth`-th score (`depth` covers the dense model's pool).
+   * first until no bound left reaches the `depth`-th score (`depth` counts sections that read
+   * differently, and covers the dense model's pool) or the best one's near-ties.
    * Cards it shares no word with score only their system's prior: per guide, the first few stand for the rest.
    */
   private shortlist(q: {
@@ -310,7 +358,7 @@ export class Retriever {
     touched: number[];
     lexMax: number;
     allTokens: Set<string>;
-    pasteCommands: Array<Set<string>>;
+    commandCards: Set<number>;
     system: SystemGuess;
     depth: number;
     include: string[];
@@ -331,7 +379,7 @@ export class Retriever {
     };
     for (const i of q.touched) reach(i);
     for (const i of errBound.touched) reach(i);
-    for (const p of q.pasteCommands) for (const t of p) for (const i of this.commandCardsWith.get(t) ?? []) (command[i] = 1), reach(i);
+    for (const i of q.commandCards) (command[i] = 1), reach(i);
 
     // A hair of slack: bounds are summed in another order than exact scores.
     const slack = (b: number) => b * (1 + 1e-9) + 1e-12;
@@ -347,18 +395,29 @@ export class Retriever {
     const order = new MaxHeap(bounds);
 
     const scored = new Map<number, Candidate>();
-    const evidences: number[] = []; // descending
+    // Depth counts sections that read differently: copies of one under other systems' names count once.
+    const best = new Map<string, number>();
+    const evidences: number[] = []; // each reading's best, descending
+    const insert = (e: number) => {
+      let at = evidences.findIndex((x) => x < e);
+      if (at < 0) at = evidences.length;
+      evidences.splice(at, 0, e);
+    };
     const add = (i: number) => {
       if (scored.has(i) || this.cards[i]!.kind === 'reference') return;
       const c = q.evaluate(i);
       scored.set(i, c);
-      let at = evidences.findIndex((e) => e < c.evidence);
-      if (at < 0) at = evidences.length;
-      evidences.splice(at, 0, c.evidence);
+      const key = this.readsAs[i]!;
+      const was = best.get(key);
+      if (was !== undefined && was >= c.evidence) return;
+      if (was !== undefined) evidences.splice(evidences.indexOf(was), 1);
+      best.set(key, c.evidence);
+      insert(c.evidence);
     };
     for (let e = order.pop(); e >= 0; e = order.pop()) {
       const kth = evidences.length >= q.depth ? evidences[q.depth - 1]! : -Infinity;
-      if (bounds[e]! < kth) break;
+      // A copy within reach of the best joins the dense model's pool with its section, whatever its own rank.
+      if (bounds[e]! < kth && bounds[e]! < (evidences[0] ?? Infinity) - TIE_WINDOW) break;
       if (e < pool.length) add(pool[e]!);
       else {
         let taken = 0;
@@ -454,6 +513,17 @@ function commandTokens(cmd: string): Set<string> {
 }
 
 const DENSE_QUERY_WORDS = 24;
+
+/**
+ * What the dense model reads of a card, with the card's own system and guide names masked, as a
+ * short hash: the same section in two systems' runbooks (a template per cluster) reads alike.
+ */
+function readsAs(c: ProblemCard): string {
+  let text = cardEmbeddingText(c).toLowerCase();
+  const names = new Set(`${c.guide} ${c.system ?? ''}`.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3));
+  for (const n of names) text = text.replace(new RegExp(`\\b${n}\\b`, 'g'), '\u00a7');
+  return createHash('sha1').update(text).digest('base64').slice(0, 12);
+}
 
 /**
  * What the dense model reads: the messages of the strongest error lines (no timestamps,
