@@ -16,6 +16,7 @@ import type { JobDeps } from './jobs/job.js';
 import { LocalSlots } from './queue/node-slots.js';
 import { llmFor } from './llm/client.js';
 import { join } from 'node:path';
+import { AlertDesk } from './alerts/desk.js';
 
 /** Everything a front door needs, opened once per process. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   log: Logger;
   router: Router;
   jobs: Dispatcher;
+  /** Alert notifications into threads (the bot attaches its front doors). */
+  alerts: AlertDesk;
   /** One line for startup: where records and jobs go. */
   mode: string;
   close(): Promise<void>;
@@ -76,7 +79,8 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
   const llm = llmFor(cfg);
   const jobs = new Dispatcher(producer, inlineJobDeps({ cfg, store, log, engine: async () => engine, llm, card: (id) => engine.card(id) }));
   const bundles = new BundleIntake(cfg, async () => engine, jobs, store, log, llm);
-  const router = new Router({ cfg, engine, store, metrics, log, jobs, bundles, llm });
+  const alerts = new AlertDesk({ cfg, store, engine, jobs, log });
+  const router = new Router({ cfg, engine, store, metrics, log, jobs, bundles, llm, alerts });
   return {
     cfg,
     engine,
@@ -86,6 +90,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     log,
     router,
     jobs,
+    alerts,
     mode: modeLine,
     async close() {
       await jobs.close();

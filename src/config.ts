@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   MEDIC_LLM_MODEL: z.string().min(1).optional(),
   MEDIC_LLM_RERANK: flag,
   GITHUB_API_URL: z.string().url().optional(),
+  MEDIC_WEBHOOK_TOKEN: z.string().min(16, 'at least 16 characters (a random token, such as `openssl rand -hex 24`)').optional(),
 });
 
 const Who = z
@@ -84,7 +85,7 @@ const FileSchema = z
           .default(['troubleshooting']),
         digestChannel: z.string().min(1).default('ops-digest'),
         permissions: z
-          .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional(), learn: Who.optional() })
+          .object({ check: Who.optional(), digest: Who.optional(), escalate: Who.optional(), learn: Who.optional(), silence: Who.optional(), collect: Who.optional() })
           .strict()
           .default({}),
         rateLimit: z.object({ perUserPerMinute: z.number().int().min(1).max(1000).default(10) }).strict().default({ perUserPerMinute: 10 }),
@@ -161,6 +162,35 @@ const FileSchema = z
     knowledge: z
       .array(z.object({ path: z.string().min(1), system: z.string().regex(/^[\w-]+$/, 'a system: a guide name, such as lloom').optional() }).strict())
       .default([]),
+    alerts: z
+      .object({
+        /** Where alert threads open: a channel name or id, per platform if they differ. */
+        channel: z.string().min(1).default('ops-alerts'),
+        channels: z
+          .object({
+            discord: z.string({ error: 'a channel name, or an id in quotes (YAML reads bare Discord ids as imprecise numbers)' }).min(1).optional(),
+            slack: z.string().min(1).optional(),
+          })
+          .strict()
+          .default({}),
+        /** Label matchers to a registered node or a system, tried after the `node` and `instance` labels. */
+        routes: z
+          .array(
+            z
+              .object({
+                match: z.record(z.string(), z.string()).refine((m) => Object.keys(m).length > 0, 'at least one label'),
+                node: z.string().min(1).optional(),
+                system: z.string().regex(/^[\w-]+$/, 'a system: a guide name, such as lloom').optional(),
+              })
+              .strict()
+              .refine((r) => r.node || r.system, 'a route names a node or a system'),
+          )
+          .default([]),
+        /** A group's thread gets at most one new line in this many seconds; the rest are counted into the next. */
+        lineEverySeconds: z.number().int().min(0).max(3600).default(60),
+      })
+      .strict()
+      .default({ channel: 'ops-alerts', channels: {}, routes: [], lineEverySeconds: 60 }),
     triage: z
       .object({
         /** Answer when the fitted probability that some guide section fixes the paste is at least this; higher answers less, and less wrongly. */
@@ -188,7 +218,7 @@ const FileSchema = z
   .strict();
 
 export type FileConfig = z.infer<typeof FileSchema>;
-export type Permission = 'check' | 'digest' | 'escalate' | 'learn';
+export type Permission = 'check' | 'digest' | 'escalate' | 'learn' | 'silence' | 'collect';
 
 export type EmbedderConfig =
   | { kind: 'use-lite' }
@@ -220,6 +250,9 @@ export interface MedicConfig {
   escalation: FileConfig['escalation'];
   digest: FileConfig['digest'];
   triage: FileConfig['triage'];
+  alerts: FileConfig['alerts'];
+  /** MEDIC_WEBHOOK_TOKEN: the bearer token alert webhooks must carry; null turns them off. */
+  webhookToken: string | null;
   /** The model, when one is configured (a key or a base URL, and a model name); null means extractive answers only. */
   llm: (Omit<FileConfig['llm'], 'model'> & { model: string; apiKey: string; baseURL?: string }) | null;
   github: { token: string; apiUrl?: string } | null;
@@ -298,6 +331,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError('SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events)');
   }
   const base = configFile ? dirname(configFile) : cwd;
+  file.alerts.routes.forEach((r, i) => {
+    if (r.node && !file.nodes.some((n) => n.name === r.node)) {
+      throw new ConfigError(`alerts.routes[${i}].node: "${r.node}" is not a registered node (${file.nodes.map((n) => n.name).join(', ') || 'nodes: is empty'})`);
+    }
+  });
   const runbooks = file.knowledge.map((k, i): RunbookFolder => {
     const dir = resolve(base, k.path);
     if (!existsSync(dir)) throw new ConfigError(`knowledge[${i}].path: the folder ${dir} does not exist (paths are relative to ${configFile ?? 'the working directory'})`);
@@ -320,6 +358,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     escalation: file.escalation,
     digest: file.digest,
     triage: file.triage,
+    alerts: file.alerts,
+    webhookToken: e.MEDIC_WEBHOOK_TOKEN ?? null,
     llm: llmConfig(e, file.llm),
     github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,
     discord: e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}) } : null,

@@ -10,6 +10,7 @@ import { newNote } from '../triage/team-notes.js';
 import type { Messenger } from '../progress.js';
 import type { Upload } from '../bundles/download.js';
 import type { BundleIntake } from '../bundles/intake.js';
+import type { AlertDesk } from '../alerts/desk.js';
 import type { Dispatcher } from '../jobs/dispatcher.js';
 import { checkSuggestions } from '../checks/job-specs.js';
 import type { LlmClient } from '../llm/client.js';
@@ -54,6 +55,8 @@ export interface RouterServices {
   jobs: Dispatcher;
   bundles: BundleIntake;
   llm: LlmClient | null;
+  /** Alert threads: their buttons silence a group or run its checks again. */
+  alerts: AlertDesk;
 }
 
 /**

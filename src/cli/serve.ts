@@ -14,7 +14,8 @@ export async function serveUntilStopped(): Promise<void> {
   process.once('SIGINT', () => stopNow());
   const s = await serve(svc);
   const doors = [s.discord ? 'Discord connected' : '', s.slack ? `Slack connected (${cfg.slack?.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'})` : ''].filter(Boolean);
-  process.stderr.write(`medic: serving /health and /metrics on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
+  const hooks = cfg.webhookToken ? ' and the alert webhooks (/webhooks/alertmanager, /webhooks/generic)' : '';
+  process.stderr.write(`medic: serving /health and /metrics${hooks} on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
   await stopped;
   process.stderr.write('medic: shutting down\n');
   await s.stop();
@@ -25,7 +26,7 @@ export async function serveUntilStopped(): Promise<void> {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the bot: Discord and Slack front doors whose tokens are set, /health and /metrics over HTTP')
+    .description('run the bot: Discord and Slack front doors whose tokens are set; /health, /metrics and the alert webhooks over HTTP')
     .addHelpText('after', '\nExamples:\n  $ DISCORD_TOKEN=... medic serve')
     .action(() => serveUntilStopped());
 }

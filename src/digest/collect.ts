@@ -16,6 +16,8 @@ export interface DigestData {
   bundles: BundleSummary[];
   escalations: Array<EscalationRecord & { fingerprint: string }>;
   unresolved: Array<{ platform: string; channelId: string; threadId: string | null; fingerprint: string; title: string | null; hours: number }>;
+  /** Alert notifications per node (24 h), and the groups still firing. */
+  alerts: { perNode: Array<{ node: string; count: number }>; firing: Array<{ name: string; node: string | null; since: string; severity: string | null }> };
   allClear: boolean;
   /** The last 24 hours per node, in hourly cells: the worst result in each hour. */
   timeline: { hours: string[]; nodes: Array<{ node: string; cells: Cell[] }> };
@@ -78,7 +80,8 @@ export async function collectDigest(deps: DigestDeps, latest: CheckResult[], now
     failing.push({ node: r.node, system: r.system, check: r.check, status: r.status, message: r.message, fix: await deps.fixFor(r.system, `${r.check} ${r.kind}: ${r.message}`) });
   }
 
-  const day = await store.answersSince(since);
+  // An alert's first message keeps an answer record for its buttons: not a paste.
+  const day = (await store.answersSince(since)).filter((a) => !a.alert);
   const byFp = new Map<string, typeof day>();
   for (const a of day) byFp.set(a.fingerprint, [...(byFp.get(a.fingerprint) ?? []), a]);
   const fingerprints: DigestData['pastes']['fingerprints'] = [];
@@ -92,7 +95,7 @@ export async function collectDigest(deps: DigestDeps, latest: CheckResult[], now
   // Threads: the last answer in each, not marked fixed, older than unresolvedHours (within a week).
   const week = await store.answersSince(new Date(now.getTime() - 7 * 24 * HOUR).toISOString());
   const lastInThread = new Map<string, (typeof week)[number]>();
-  for (const a of week) if (a.cardId) lastInThread.set(`${a.platform}:${a.channelId}:${a.threadId ?? a.id}`, a);
+  for (const a of week) if (a.cardId && !a.alert) lastInThread.set(`${a.platform}:${a.channelId}:${a.threadId ?? a.id}`, a);
   const unresolved: DigestData['unresolved'] = [];
   for (const a of lastInThread.values()) {
     const hours = Math.floor((now.getTime() - Date.parse(a.createdAt)) / HOUR);
@@ -117,10 +120,22 @@ export async function collectDigest(deps: DigestDeps, latest: CheckResult[], now
     }),
   };
 
+  const groups = await store.alertGroupsSince(since);
+  const perNode = new Map<string, number>();
+  for (const g of groups) {
+    const n = g.firings.filter((t) => t >= since).length;
+    if (n) perNode.set(g.node ?? 'no registered node', (perNode.get(g.node ?? 'no registered node') ?? 0) + n);
+  }
+  // Still firing: changed within the day, or firing since before it (the group's last change may be older).
+  const firing = (await store.alertGroupsSince(new Date(now.getTime() - 14 * 24 * HOUR).toISOString())).filter((g) => g.status === 'firing');
+  const alerts: DigestData['alerts'] = {
+    perNode: [...perNode].map(([node, count]) => ({ node, count })).sort((a, b) => b.count - a.count),
+    firing: firing.map((g) => ({ name: g.name, node: g.node, since: g.startsAt, severity: g.severity })).sort((a, b) => a.since.localeCompare(b.since)),
+  };
   const bundles = await store.bundlesSince(since);
   const escalations = await store.escalationsSince(since);
   await store.setDigestState(state);
-  const allClear = failing.length === 0 && unresolved.length === 0 && [...systems.values()].every((s) => s.down === 0 && s.degraded === 0);
+  const allClear = failing.length === 0 && unresolved.length === 0 && alerts.firing.length === 0 && [...systems.values()].every((s) => s.down === 0 && s.degraded === 0);
   return {
     at,
     since,
@@ -132,6 +147,7 @@ export async function collectDigest(deps: DigestDeps, latest: CheckResult[], now
     bundles,
     escalations,
     unresolved: unresolved.sort((a, b) => b.hours - a.hours).slice(0, 10),
+    alerts,
     allClear,
     timeline,
   };

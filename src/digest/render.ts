@@ -30,7 +30,9 @@ export function digestReply(d: DigestData, chart: Buffer | null, today: Narratio
   const nodes = d.systems.reduce((n, s) => n + s.nodes.length, 0);
   const down = d.systems.reduce((n, s) => n + s.down, 0);
   const degraded = d.systems.reduce((n, s) => n + s.degraded, 0);
-  const title = d.allClear ? 'Health digest: all clear' : `Health digest: ${[down ? `${down} down` : '', degraded ? `${degraded} degraded` : '', d.unresolved.length ? `${d.unresolved.length} unresolved` : ''].filter(Boolean).join(', ') || 'attention needed'}`;
+  const title = d.allClear
+    ? 'Health digest: all clear'
+    : `Health digest: ${[down ? `${down} down` : '', degraded ? `${degraded} degraded` : '', d.alerts.firing.length ? `${d.alerts.firing.length} alert${d.alerts.firing.length === 1 ? '' : 's'} firing` : '', d.unresolved.length ? `${d.unresolved.length} unresolved` : ''].filter(Boolean).join(', ') || 'attention needed'}`;
   const summary = d.allClear
     ? `All clear: ${nodes} node${nodes === 1 ? '' : 's'} up across ${d.systems.length} system${d.systems.length === 1 ? '' : 's'}, no failing checks, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h, no unresolved threads.`
     : `${nodes} nodes: ${down} down, ${degraded} degraded. ${d.failing.length} failing check${d.failing.length === 1 ? '' : 's'}, ${d.pastes.total} paste${d.pastes.total === 1 ? '' : 's'} in the last 24 h.`;
@@ -41,6 +43,12 @@ export function digestReply(d: DigestData, chart: Buffer | null, today: Narratio
   }
   if (d.failing.length) {
     sections.push({ heading: 'Failing checks', blocks: [{ type: 'text', text: d.failing.map((f) => `- ${f.status.toUpperCase()} ${f.node} / ${f.check}: ${f.message}${f.fix ? `\n  Fix: ${f.fix.title} [${f.fix.cardId}]` : ''}`).join('\n') }] });
+  }
+  if (d.alerts.firing.length) {
+    sections.push({ heading: 'Alerts still firing', blocks: [{ type: 'text', text: d.alerts.firing.map((f) => `- ${f.name} on ${f.node ?? 'no registered node'}${f.severity ? ` (${f.severity})` : ''}, since ${f.since.replace('T', ' ').slice(0, 16)} UTC`).join('\n') }] });
+  }
+  if (d.alerts.perNode.length) {
+    sections.push({ heading: 'Alerts per node (24 h)', blocks: [{ type: 'text', text: d.alerts.perNode.map((a) => `- ${a.node}: ${a.count} notification${a.count === 1 ? '' : 's'}`).join('\n') }] });
   }
   if (d.pastes.fingerprints.length) {
     sections.push({ heading: 'Top errors pasted (24 h)', blocks: [{ type: 'text', text: d.pastes.fingerprints.map((p) => `- ${p.count}x ${p.title ?? 'no guide section'} (${p.fingerprint}), ${Math.round(p.fixedShare * 100)}% marked fixed`).join('\n') }] });

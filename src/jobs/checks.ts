@@ -1,8 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
-import { runCheck, type CheckResult } from '../checks/run.js';
+import { renderTable, runCheck, type CheckResult } from '../checks/run.js';
+import type { AlertChecks } from '../alerts/group.js';
+import { alertHead } from '../alerts/render.js';
 import { jobSpecs, resultsReply } from '../checks/job-specs.js';
 import { CheckJobSchema, type CheckJob } from '../queue/jobs.js';
-import type { JobDeps, JobProcessor } from './job.js';
+import type { JobContext, JobDeps, JobProcessor } from './job.js';
 
 /**
  * Runs a registered node's checks for a job (at most `perNode` at once against the node) and
@@ -38,8 +40,19 @@ export const checks: JobProcessor<typeof CheckJobSchema> = {
   create: (deps) => ({
     async run(data, ctx) {
       const results = await checkNode(deps, data);
-      await ctx.deliver({ target: data.replyTo ?? null, reply: resultsReply(data.node, results) });
+      const reply = resultsReply(data.node, results);
+      if (data.alert) await showOnAlert(deps, ctx, data.alert, { at: new Date().toISOString(), node: data.node, title: reply.title, table: renderTable(results) });
+      else await ctx.deliver({ target: data.replyTo ?? null, reply });
       return results;
     },
   }),
 };
+
+/** An alert's checks: kept with its group, and its first message on each platform drawn again with them. */
+async function showOnAlert(deps: Pick<JobDeps, 'store'>, ctx: JobContext, key: string, checks: AlertChecks): Promise<void> {
+  await deps.store.setAlertChecks(key, checks);
+  const g = await deps.store.getAlertGroup(key);
+  if (!g) return;
+  const head = alertHead(g, checks);
+  for (const t of g.threads) await ctx.deliver({ target: { platform: t.platform, channelId: t.channelId, threadId: null }, edit: t.messageId, answerId: t.answerId, reply: head });
+}

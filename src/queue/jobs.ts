@@ -18,6 +18,8 @@ export const CheckJobSchema = z
     /** Run the checks a guide card suggests (derived again by the worker) instead of the node's own. */
     card: z.string().regex(/^[\w.-]+#[\w./-]+$/, 'a card id').optional(),
     replyTo: ReplyTargetSchema.optional(),
+    /** An alert group whose first messages show the results (instead of a reply in a thread). */
+    alert: z.string().regex(/^al_[0-9a-f]{16}$/, 'an alert group').optional(),
   })
   .strict();
 export type CheckJob = z.infer<typeof CheckJobSchema>;

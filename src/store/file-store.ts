@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
+import type { AlertChecks, AlertGroup } from '../alerts/group.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, ALERT_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
 
 interface FileShape {
   feedback: Record<string, FeedbackRecord>;
@@ -12,6 +13,7 @@ interface FileShape {
   bundles: BundleSummary[];
   digest: DigestState | null;
   notes: Record<string, TeamNote>;
+  alerts: Record<string, { group: AlertGroup; checks: AlertChecks | null }>;
 }
 
 /**
@@ -20,7 +22,7 @@ interface FileShape {
  */
 export class FileRecordStore implements RecordStore {
   readonly kind = 'file' as const;
-  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {}, bundles: [], digest: null, notes: {} };
+  private data: FileShape = { feedback: {}, answers: {}, checks: {}, escalations: {}, bundles: [], digest: null, notes: {}, alerts: {} };
   /** When this process last read or wrote the file: another process's change to it shows as a later time. */
   private syncedAt = 0;
   private readonly seen = new Map<string, number>();
@@ -33,7 +35,7 @@ export class FileRecordStore implements RecordStore {
   private load(): void {
     if (!existsSync(this.path)) return;
     const raw = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<FileShape>;
-    this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {}, bundles: raw.bundles ?? [], digest: raw.digest ?? null, notes: raw.notes ?? {} };
+    this.data = { feedback: raw.feedback ?? {}, answers: raw.answers ?? {}, checks: raw.checks ?? {}, escalations: raw.escalations ?? {}, bundles: raw.bundles ?? [], digest: raw.digest ?? null, notes: raw.notes ?? {}, alerts: raw.alerts ?? {} };
     this.syncedAt = statSync(this.path).mtimeMs;
   }
 
@@ -160,6 +162,40 @@ export class FileRecordStore implements RecordStore {
       .map((n) => `${n.id}@${n.savedAt}`)
       .sort()
       .join(',');
+  }
+
+  async getAlertGroup(key: string): Promise<AlertGroup | null> {
+    this.fresh();
+    return this.data.alerts[key]?.group ?? null;
+  }
+
+  async saveAlertGroup(g: AlertGroup): Promise<void> {
+    this.fresh();
+    const cutoff = Date.now() - ALERT_TTL_SECONDS * 1000;
+    for (const [k, a] of Object.entries(this.data.alerts)) if (Date.parse(a.group.lastAt) < cutoff) delete this.data.alerts[k];
+    this.data.alerts[g.key] = { group: g, checks: this.data.alerts[g.key]?.checks ?? null };
+    this.save();
+  }
+
+  async getAlertChecks(key: string): Promise<AlertChecks | null> {
+    this.fresh();
+    return this.data.alerts[key]?.checks ?? null;
+  }
+
+  async setAlertChecks(key: string, c: AlertChecks): Promise<void> {
+    this.fresh();
+    const a = this.data.alerts[key];
+    if (!a) return;
+    a.checks = c;
+    this.save();
+  }
+
+  async alertGroupsSince(since: string): Promise<AlertGroup[]> {
+    this.fresh();
+    return Object.values(this.data.alerts)
+      .map((a) => a.group)
+      .filter((g) => g.lastAt >= since)
+      .sort((a, b) => a.lastAt.localeCompare(b.lastAt));
   }
 
   async getDigestState(): Promise<DigestState | null> {

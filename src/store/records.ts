@@ -1,3 +1,4 @@
+import type { AlertChecks, AlertGroup } from '../alerts/group.js';
 import type { CheckResult } from '../checks/run.js';
 
 /** What people said about answers for one error fingerprint. Most recent last. */
@@ -29,6 +30,8 @@ export interface AnswerRecord {
   confidence?: number;
   /** For a bundle report: its top findings, for escalation. */
   findings?: Array<{ severity: string; title: string; evidence: string }>;
+  /** For an alert's first message: its group (its buttons act on the alert). */
+  alert?: string;
 }
 
 /** A bundle analyzed, as the digest lists it. */
@@ -108,6 +111,13 @@ export interface RecordStore {
   deleteNote(id: string): Promise<boolean>;
   /** Moves whenever a note is saved or deleted, in any process: engines reload the notes when it does. */
   notesVersion(): Promise<string>;
+  getAlertGroup(key: string): Promise<AlertGroup | null>;
+  /** Keeps a group for ALERT_TTL_SECONDS after its last change. */
+  saveAlertGroup(g: AlertGroup): Promise<void>;
+  getAlertChecks(key: string): Promise<AlertChecks | null>;
+  setAlertChecks(key: string, c: AlertChecks): Promise<void>;
+  /** Groups changed since a time (the digest's alerts), oldest change first. */
+  alertGroupsSince(since: string): Promise<AlertGroup[]>;
   getDigestState(): Promise<DigestState | null>;
   setDigestState(s: DigestState): Promise<void>;
   close(): Promise<void>;
@@ -116,6 +126,9 @@ export interface RecordStore {
 export const HISTORY_PER_CHECK = 200;
 
 export const ANSWER_TTL_SECONDS = 60 * 60 * 24 * 30;
+
+/** An alert group quiet this long is forgotten: the next firing opens a new thread. */
+export const ALERT_TTL_SECONDS = 60 * 60 * 24 * 14;
 
 /** Adds a card to one list and takes it off the opposite one, so the latest word wins. */
 export function withFeedback(rec: FeedbackRecord | null, kind: FeedbackKind, cardId: string): FeedbackRecord {

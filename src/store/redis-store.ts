@@ -1,7 +1,8 @@
 import type { RedisClient } from './redis.js';
 import { z } from 'zod';
 import type { CheckResult } from '../checks/run.js';
-import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
+import type { AlertChecks, AlertGroup } from '../alerts/group.js';
+import { HISTORY_PER_CHECK, ANSWER_TTL_SECONDS, ALERT_TTL_SECONDS, type AnswerRecord, type BundleSummary, type DigestState, type EscalationRecord, type FeedbackKind, type FeedbackRecord, type RecordStore, type TeamNote, withFeedback } from './records.js';
 
 const Feedback = z.object({ fixed: z.array(z.string()), notIt: z.array(z.string()), picked: z.array(z.string()), noneFits: z.boolean().optional() });
 const Answer = z.object({
@@ -18,6 +19,7 @@ const Answer = z.object({
   system: z.string().nullable().optional(),
   confidence: z.number().optional(),
   findings: z.array(z.object({ severity: z.string(), title: z.string(), evidence: z.string() })).optional(),
+  alert: z.string().optional(),
 });
 const Note = z.object({
   id: z.string(),
@@ -103,6 +105,37 @@ export class RedisRecordStore implements RecordStore {
 
   async notesVersion(): Promise<string> {
     return (await this.redis.get(`${this.prefix}notes:version`)) ?? '0';
+  }
+
+  async getAlertGroup(key: string): Promise<AlertGroup | null> {
+    const raw = await this.redis.get(`${this.prefix}alert:${key}`);
+    return raw ? (JSON.parse(raw) as AlertGroup) : null;
+  }
+
+  async saveAlertGroup(g: AlertGroup): Promise<void> {
+    const at = Date.parse(g.lastAt);
+    await this.redis
+      .multi()
+      .set(`${this.prefix}alert:${g.key}`, JSON.stringify(g), 'EX', ALERT_TTL_SECONDS)
+      .zadd(`${this.prefix}alerts:by-time`, at, g.key)
+      .zremrangebyscore(`${this.prefix}alerts:by-time`, 0, at - ALERT_TTL_SECONDS * 1000)
+      .exec();
+  }
+
+  async getAlertChecks(key: string): Promise<AlertChecks | null> {
+    const raw = await this.redis.get(`${this.prefix}alert:${key}:checks`);
+    return raw ? (JSON.parse(raw) as AlertChecks) : null;
+  }
+
+  async setAlertChecks(key: string, c: AlertChecks): Promise<void> {
+    await this.redis.set(`${this.prefix}alert:${key}:checks`, JSON.stringify(c), 'EX', ALERT_TTL_SECONDS);
+  }
+
+  async alertGroupsSince(since: string): Promise<AlertGroup[]> {
+    const keys = await this.redis.zrangebyscore(`${this.prefix}alerts:by-time`, Date.parse(since), '+inf');
+    if (!keys.length) return [];
+    const raws = await this.redis.mget(...keys.map((k) => `${this.prefix}alert:${k}`));
+    return raws.filter((r): r is string => Boolean(r)).map((r) => JSON.parse(r) as AlertGroup);
   }
 
   async getDigestState(): Promise<DigestState | null> {

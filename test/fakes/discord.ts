@@ -37,6 +37,7 @@ export class FakeDiscord {
     troubleshooting: { id: snowflake(), name: 'troubleshooting' },
     general: { id: snowflake(), name: 'general' },
     hourglassHelp: { id: snowflake(), name: 'hourglass-help' },
+    opsAlerts: { id: snowflake(), name: 'ops-alerts' },
   };
   readonly roles = { oncall: { id: snowflake(), name: 'oncall' } };
   private server: Server | null = null;
@@ -177,7 +178,7 @@ export class FakeDiscord {
   /** A user presses a button or picks from a menu on a message in `channelId` (a thread). */
   sendComponent(o: { channelId: string; customId: string; values?: string[]; roles?: string[] }): string {
     return this.interaction(3, o.channelId, o.roles, {
-      channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
+      channel: this.channelObject(o.channelId),
       data: o.values ? { custom_id: o.customId, component_type: 3, values: o.values } : { custom_id: o.customId, component_type: 2 },
       message: { id: snowflake(), channel_id: o.channelId, author: this.bot, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [] },
     });
@@ -189,6 +190,13 @@ export class FakeDiscord {
       channel: { id: o.channelId, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' },
       data: { custom_id: o.customId, components: Object.entries(o.fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
     });
+  }
+
+  /** A channel as an interaction carries it: one of the guild's channels, or else a thread in #troubleshooting. */
+  private channelObject(id: string): Record<string, unknown> {
+    const channel = Object.values(this.channels).find((c) => c.id === id);
+    if (channel) return { id, type: 0, guild_id: this.guildId, name: channel.name, parent_id: null };
+    return { id, type: 11, guild_id: this.guildId, parent_id: this.channels.troubleshooting.id, name: 'thread' };
   }
 
   private interaction(type: number, channelId: string, roles: string[] | undefined, extra: Record<string, unknown>): string {

@@ -17,7 +17,7 @@ export interface ApiCall {
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly botUserId = 'UMEDIC';
-  readonly channels: Record<string, string> = { CTROUBLE: 'troubleshooting', CGENERAL: 'general' };
+  readonly channels: Record<string, string> = { CTROUBLE: 'troubleshooting', CGENERAL: 'general', COPSALERTS: 'ops-alerts' };
   readonly usergroups: Record<string, string[]> = { SONCALL: ['UBOB'] };
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -122,6 +122,12 @@ export class FakeSlack {
         return { ok: true, channel: { id: body.channel, name: this.channels[body.channel] ?? 'unknown' } };
       case 'chat.postMessage': {
         const ts = String(++this.ts) + '.000100';
+        // As Slack does: a `#name` is posted to that channel, and the answer names it by id.
+        if (String(body.channel).startsWith('#')) {
+          const id = Object.entries(this.channels).find(([, name]) => name === String(body.channel).slice(1))?.[0];
+          if (!id) return { ok: false, error: 'channel_not_found' };
+          body.channel = id;
+        }
         this.history.push({ channel: body.channel, ts, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), text: body.text ?? '', user: this.botUserId, bot_id: 'BMEDIC' });
         return { ok: true, channel: body.channel, ts, message: { text: body.text } };
       }

@@ -88,6 +88,18 @@ export class DiscordFrontDoor {
     return id;
   }
 
+  /** The first message of a thread Medic opens itself (an alert's) in a channel, and the thread started on it. */
+  async openThread(channel: string, reply: Reply, answerId: string): Promise<{ channelId: string; messageId: string; threadId: string }> {
+    const id = this.channelId(channel);
+    const ch = await this.client.channels.fetch(id);
+    if (!ch || !ch.isSendable()) throw new Error(`discord channel ${channel} cannot receive messages`);
+    const [first, ...rest] = renderDiscord(reply, answerId);
+    const m = await ch.send(first!);
+    const thread = await m.startThread({ name: threadName(reply.title), autoArchiveDuration: 1440 });
+    for (const more of rest) await thread.send(more);
+    return { channelId: id, messageId: m.id, threadId: thread.id };
+  }
+
   /** Replaces an earlier message of Medic's (progress, a streamed answer); what does not fit follows it. */
   async edit(target: DiscordTarget, messageId: string, reply: Reply, answerId?: string): Promise<void> {
     const channel = await this.client.channels.fetch(target.threadId ?? target.channelId);

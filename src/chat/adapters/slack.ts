@@ -79,8 +79,7 @@ export class SlackFrontDoor {
   async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, client: WebClient = this.app.client): Promise<string | null> {
     const { text, blocks } = renderSlack(reply, answerId);
     // A channel from medic.yaml may be a name; Slack answers with its id, which uploads need.
-    const channel = /^[CGD][A-Z0-9]+$/.test(target.channelId) ? target.channelId : `#${target.channelId.replace(/^#/, '')}`;
-    const r = await client.chat.postMessage({ channel, text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+    const r = await client.chat.postMessage({ channel: slackChannel(target.channelId), text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
     const ts = (r.ts as string | undefined) ?? null;
     const channelId = (r.channel as string | undefined) ?? target.channelId;
     const thread = target.threadId ?? ts;
@@ -89,6 +88,14 @@ export class SlackFrontDoor {
       await client.filesUploadV2(thread ? { channel_id: channelId, thread_ts: thread, filename: a.name, file } : { channel_id: channelId, filename: a.name, file });
     }
     return ts;
+  }
+
+  /** The first message of a thread Medic opens itself (an alert's), and where it landed. */
+  async openThread(channel: string, reply: Reply, answerId: string): Promise<{ channelId: string; messageId: string; threadId: string }> {
+    const { text, blocks } = renderSlack(reply, answerId);
+    const r = await this.app.client.chat.postMessage({ channel: slackChannel(channel), text, blocks, unfurl_links: false });
+    const ts = r.ts as string;
+    return { channelId: (r.channel as string | undefined) ?? channel, messageId: ts, threadId: ts };
   }
 
   /** Replaces an earlier message of Medic's (progress, a streamed answer). */
@@ -269,4 +276,9 @@ export class SlackFrontDoor {
       await this.deliver(client, { channelId, threadTs, userId: body.user.id }, await this.svc.router.onForm('save-fix', answerId, values, origin));
     });
   }
+}
+
+/** A channel id as it is, a name from medic.yaml as `#name` (Slack answers with the id). */
+function slackChannel(idOrName: string): string {
+  return /^[CGD][A-Z0-9]+$/.test(idOrName) ? idOrName : `#${idOrName.replace(/^#/, '')}`;
 }
