@@ -8,6 +8,7 @@ import * as analyze from './cli/analyze.js';
 import * as buildIndex from './cli/build-index.js';
 import * as cards from './cli/cards.js';
 import * as check from './cli/check.js';
+import * as collect from './cli/collect.js';
 import * as consoleVerb from './cli/console.js';
 import * as digest from './cli/digest.js';
 import * as escalate from './cli/escalate.js';
@@ -41,7 +42,7 @@ export function program(deps: CliDeps): Command {
       }
     });
 
-  for (const verb of [triage, analyze, digest, escalate, buildIndex, cards, check]) verb.register(cmd);
+  for (const verb of [triage, analyze, digest, escalate, buildIndex, cards, check, collect]) verb.register(cmd);
   worker.register(cmd, deps.workers);
   for (const verb of [nodes, notes, consoleVerb, serve, registerCommands, fit, start]) verb.register(cmd);
   return cmd;

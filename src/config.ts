@@ -162,6 +162,17 @@ const FileSchema = z
     knowledge: z
       .array(z.object({ path: z.string().min(1), system: z.string().regex(/^[\w-]+$/, 'a system: a guide name, such as lloom').optional() }).strict())
       .default([]),
+    collect: z
+      .object({
+        /** The whole collection from one node. */
+        budgetSeconds: z.number().int().min(5).max(600).default(60),
+        /** One command. */
+        commandSeconds: z.number().int().min(1).max(300).default(20),
+        /** All output together; each command's output is also capped. */
+        maxMB: z.number().min(1).max(500).default(50),
+      })
+      .strict()
+      .default({ budgetSeconds: 60, commandSeconds: 20, maxMB: 50 }),
     alerts: z
       .object({
         /** Where alert threads open: a channel name or id, per platform if they differ. */
@@ -251,6 +262,7 @@ export interface MedicConfig {
   digest: FileConfig['digest'];
   triage: FileConfig['triage'];
   alerts: FileConfig['alerts'];
+  collect: FileConfig['collect'];
   /** MEDIC_WEBHOOK_TOKEN: the bearer token alert webhooks must carry; null turns them off. */
   webhookToken: string | null;
   /** The model, when one is configured (a key or a base URL, and a model name); null means extractive answers only. */
@@ -359,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     digest: file.digest,
     triage: file.triage,
     alerts: file.alerts,
+    collect: file.collect,
     webhookToken: e.MEDIC_WEBHOOK_TOKEN ?? null,
     llm: llmConfig(e, file.llm),
     github: e.GITHUB_TOKEN ? { token: e.GITHUB_TOKEN, ...(e.GITHUB_API_URL ? { apiUrl: e.GITHUB_API_URL } : {}) } : null,

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { FakeDiscord, type RestCall } from './fakes/discord.js';
 import { FakeSlack } from './fakes/slack.js';
+import { type FakeSsh, startSshServer } from './fakes/ssh.js';
 import { chatEnv, daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
 
@@ -60,6 +61,7 @@ describe('alert webhooks (real Redis, fake Discord and Slack, a worker for the c
   let env: Record<string, string>;
   let bot: Daemon;
   let worker: Daemon;
+  let sshd: FakeSsh;
   let port = 0;
 
   const startBot = async (): Promise<Daemon> => {
@@ -89,16 +91,20 @@ describe('alert webhooks (real Redis, fake Discord and Slack, a worker for the c
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
     const webPort = (web.address() as AddressInfo).port;
     const dir = tempDir();
+    sshd = await startSshServer(dir);
     writeFileSync(
       join(dir, 'medic.yaml'),
       `queues: { lockMs: 1000 }
+collect: { budgetSeconds: 20, commandSeconds: 2 }
 chat:
   permissions:
     silence: { discordRoles: [oncall] }
+    collect: { discordRoles: [oncall] }
 nodes:
   - name: lloom-exec-1
     system: lloom
     host: 127.0.0.1
+    ssh: { user: medic, port: ${sshd.port}, key: "${sshd.clientKeyPath}", hostKey: "${sshd.hostKey}" }
     checks:
       - { name: health, kind: http, url: "http://{host}:${webPort}/health", conditions: ["[STATUS] == 200"] }
 alerts:
@@ -111,7 +117,7 @@ alerts:
     const built = await medic(['index'], { env });
     assert.equal(built.code, 0, built.stderr);
     bot = await startBot();
-    worker = daemon(['worker', '--queues', 'checks'], env);
+    worker = daemon(['worker', '--queues', 'checks,collect'], env);
     await worker.waitFor(/worker consuming checks/);
   });
 
@@ -121,6 +127,7 @@ alerts:
     await discord.stop();
     await slack.stop();
     await new Promise<void>((r) => web.close(() => r()));
+    await sshd?.stop();
     await redis?.stop();
   });
 
@@ -224,6 +231,23 @@ alerts:
     assert.match(JSON.stringify(yes.body), /Silenced until \d\d:\d\d UTC/);
     const edit = await discord.waitFor((c) => discord.calls.indexOf(c) >= mark && c.method === 'PATCH' && /silenced until/.test(JSON.stringify(c.body)));
     assert.ok(edit && headId);
+  });
+
+  it('Collect diagnostics runs the collectors over SSH on a worker; the report lands in the thread, the planted key nowhere in chat', async () => {
+    const head = heads()[0]!;
+    const collectId = JSON.stringify(head.body).match(/medic:collect:[\w-]+/)?.[0];
+    assert.ok(collectId, 'a node with an ssh: block offers Collect diagnostics');
+    const threadId = discord.calls.find((c) => c.method === 'POST' && /\/messages\/\d+\/threads$/.test(c.path))!.path.split('/')[4]!;
+    const refused = discord.sendComponent({ channelId: discord.channels.opsAlerts.id, customId: collectId });
+    assert.match(JSON.stringify((await discord.waitFor((c) => c.method === 'POST' && c.path.includes(`/interactions/${refused}/`))).body), /Not allowed/);
+    const mark = discord.calls.length;
+    const ok = discord.sendComponent({ channelId: discord.channels.opsAlerts.id, customId: collectId, roles: [discord.roles.oncall.id] });
+    assert.match(JSON.stringify((await discord.waitFor((c) => c.method === 'POST' && c.path.includes(`/interactions/${ok}/`))).body), /Collecting diagnostics from lloom-exec-1/);
+    const report = await discord.waitFor((c) => discord.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages` && /Collected 5 of 6 from lloom-exec-1/.test(JSON.stringify(c.body)), 60_000);
+    assert.match(JSON.stringify(report.body) + report.files.map((f) => f.content).join(''), /nvidia-smi -q: timed out/);
+    assert.ok(sshd.commands.includes('journalctl -u lloom-executor -n 2000 --no-pager'));
+    const everything = JSON.stringify(discord.calls.map((c) => [c.body, c.files])) + JSON.stringify(slack.calls.map((c) => c.body));
+    assert.ok(!everything.includes('sk-proj-CANARY0123456789'), 'the planted key never reached chat');
   });
 
   it('the digest counts alerts per node and lists those still firing', async () => {

@@ -66,7 +66,7 @@ export class AlertDesk {
       return { key: prev.key, change: 'redelivered' };
     }
     const next = applyAlert(prev, a, route, now, cfg.alerts.lineEverySeconds);
-    const g = { ...next.group, lastEvent: eventId };
+    const g = { ...next.group, lastEvent: eventId, collectable: Boolean(cfg.nodes.find((n) => n.name === next.group.node)?.ssh) };
     if (next.change === 'ignored') {
       if (prev) await store.saveAlertGroup(g);
       return { key: g.key, change: 'ignored' };

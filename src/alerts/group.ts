@@ -42,6 +42,8 @@ export interface AlertGroup {
   system: string | null;
   /** How the node was found, or why none was. */
   how: string;
+  /** The node has an ssh: block: diagnostics can be collected from it. */
+  collectable?: boolean;
   labels: Record<string, string>;
   summary: string;
   description: string;

@@ -57,6 +57,7 @@ export function alertHead(g: AlertGroup, checks: AlertChecks | null, now = new D
   sections.push({ heading: 'History', blocks: [{ type: 'text', text: g.history.slice(-5).join('\n') }] });
   const actions: ReplyAction[] = [
     ...(g.node ? [{ id: 'recheck' as const, label: 'Run checks again' }] : []),
+    ...(g.collectable ? [{ id: 'collect' as const, label: 'Collect diagnostics' }] : []),
     { id: 'escalate', label: 'Escalate' },
     { id: 'silence', label: 'Silence for 1 h' },
   ];

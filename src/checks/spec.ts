@@ -40,6 +40,11 @@ export const CheckSpecSchema = z
   });
 export type CheckSpec = z.infer<typeof CheckSpecSchema>;
 
+/** Names that reach a command line: nothing a shell could read as more than a word. */
+export const UNIT = /^[\w@.:-]{1,128}$/;
+export const CONTAINER = /^[\w][\w.-]{0,127}$/;
+export const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export const NodeSchema = z
   .object({
     name: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - only'),
@@ -51,6 +56,15 @@ export const NodeSchema = z
       .strict()
       .optional(),
     checks: z.array(CheckSpecSchema).default([]),
+    /** What `medic collect` reads on this node, instead of its system's defaults. */
+    collect: z
+      .object({
+        units: z.array(z.string().regex(UNIT, 'a systemd unit name (letters, digits, @ . _ : -)')).max(20).optional(),
+        containers: z.array(z.string().regex(CONTAINER, 'a container name (letters, digits, . _ -)')).max(20).optional(),
+        namespaces: z.array(z.string().regex(NAMESPACE, 'a Kubernetes namespace (lowercase letters, digits, -)')).max(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type NodeSpec = z.infer<typeof NodeSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UnrecoverableError } from 'bullmq';
 import { problems } from '../text/problems.js';
 import { PASTE_LIMIT } from '../text/redact.js';
+import { UNIT } from '../checks/spec.js';
 
 /** Where a worker's result should be posted: a chat thread, through the outbox. */
 export const ReplyTargetSchema = z.object({ platform: z.enum(['discord', 'slack', 'console']), channelId: z.string().min(1), threadId: z.string().nullable() });
@@ -23,6 +24,17 @@ export const CheckJobSchema = z
   })
   .strict();
 export type CheckJob = z.infer<typeof CheckJobSchema>;
+
+/** Diagnostics to collect from a registered node over SSH; unit names only narrow its own list. */
+export const CollectJobSchema = z
+  .object({
+    node: z.string().regex(/^[\w.-]+$/, 'a node name'),
+    units: z.array(z.string().regex(UNIT, 'a unit name')).max(20).optional(),
+    replyTo: ReplyTargetSchema.optional(),
+    userId: z.string().default('unknown'),
+  })
+  .strict();
+export type CollectJob = z.input<typeof CollectJobSchema>;
 
 /** Retries with backoff and bounded history, for every queue. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -1,5 +1,5 @@
 /** Every BullMQ queue Medic uses. The bot process alone consumes the outbox and the alerts. */
-export const QUEUES = { checks: 'checks', bundles: 'bundles', digest: 'digest', escalations: 'escalations', outbox: 'outbox', alerts: 'alerts' } as const;
+export const QUEUES = { checks: 'checks', bundles: 'bundles', digest: 'digest', escalations: 'escalations', collect: 'collect', outbox: 'outbox', alerts: 'alerts' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** BullMQ key prefix under Medic's Redis prefix (`medic:` gives `medic:bull:outbox:...`). */
@@ -11,4 +11,4 @@ export function bullPrefix(redisPrefix: string): string {
 export type WorkQueue = Exclude<QueueName, 'outbox' | 'alerts'>;
 
 /** The queues `medic worker` can consume. */
-export const WORKER_QUEUES: WorkQueue[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations, QUEUES.digest];
+export const WORKER_QUEUES: WorkQueue[] = [QUEUES.checks, QUEUES.bundles, QUEUES.escalations, QUEUES.digest, QUEUES.collect];

@@ -27,7 +27,7 @@ export interface Citation {
 }
 
 /** Every button and menu a reply can carry; the front doors accept these and no others. */
-export const ACTION_IDS = ['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick', 'save-fix', 'recheck', 'silence'] as const;
+export const ACTION_IDS = ['fixed', 'not-it', 'run-checks', 'escalate', 'show-more', 'pick', 'save-fix', 'recheck', 'silence', 'collect'] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
 export function isActionId(s: string): s is ActionId {

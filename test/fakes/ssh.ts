@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { fingerprint } from '../../src/checks/kinds/ssh.js';
+import { fingerprint } from '../../src/checks/ssh-session.js';
 
 const { Server, utils } = ssh2;
 
@@ -14,7 +14,20 @@ export const OUTPUTS: Record<string, string> = {
   'systemctl is-active lloom-executor': 'active\n',
   'journalctl -u lloom-executor -n 50 --no-pager': 'Nov 05 11:12:00 n1 lloom-executor[1]: INFO started\nNov 05 11:13:00 n1 lloom-executor[1]: ERROR lloom_core::network: Failed to dial bootstrap peer\n',
   "docker ps --format '{{.Names}}\\t{{.Status}}'": 'starcoder\tUp 2 hours (unhealthy)\ngenerator-agent\tUp 2 hours\n',
+  // What `medic collect` runs on a lloom node (nvidia-smi -q hangs: see HANGS).
+  'systemctl status lloom-executor --no-pager': '● lloom-executor.service - Lloom executor\n   Active: active (running) since Thu 2026-12-03 09:00:00 UTC\n',
+  'journalctl -u lloom-executor -n 2000 --no-pager':
+    'Dec 07 10:00:01 n1 lloom-executor[811]: INFO starting executor\n' +
+    'Dec 07 10:00:02 n1 lloom-executor[811]: INFO using OPENAI_API_KEY=sk-proj-CANARY0123456789abcdefABCDEF0123456789 for fallback\n' +
+    'Dec 07 10:00:05 n1 lloom-executor[811]: ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\n'.repeat(3) +
+    'Dec 07 10:00:35 n1 lloom-executor[811]: WARN lloom_core::network: No peers connected after 30 seconds\n',
+  'df -h': 'Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       100G   97G  3.0G  97% /\n',
+  'free -m': '               total        used        free      shared  buff/cache   available\nMem:           16000       12000        1000           0        3000        3200\n',
+  'ss -tlnp': 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      128    0.0.0.0:9092      0.0.0.0:*     users:(("lloom-executor",pid=811,fd=9))\n',
 };
+
+/** Commands that never finish: a collector must time out on them, not hang. */
+export const HANGS = new Set(['nvidia-smi -q']);
 
 export interface FakeSsh {
   port: number;
@@ -51,6 +64,7 @@ export async function startSshServer(dir: string): Promise<FakeSsh> {
           const stream = acceptExec();
           commands.push(info.command);
           const out = OUTPUTS[info.command];
+          if (HANGS.has(info.command)) return;
           if (out === undefined) {
             stream.stderr.write(`refused: ${info.command}\n`);
             stream.exit(127);

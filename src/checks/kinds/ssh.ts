@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { Facts } from '../condition.js';
+import { openSsh } from '../ssh-session.js';
 import type { CheckKind } from '../kind.js';
 import type { CheckSpec } from '../spec.js';
 
@@ -54,56 +52,19 @@ export function parseOutput(command: Template, out: string, code: number): Facts
   }
 }
 
-/** `SHA256:base64` of a host key, as `ssh-keygen -lf` prints it. */
-export function fingerprint(key: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, '');
-}
-
 export const ssh: CheckKind = {
   kind: 'ssh',
   defaults: ['[EXIT_CODE] == 0'],
   async measure(ctx) {
-    const cfg = ctx.node.ssh;
-    if (!cfg) throw new Error(`node ${ctx.node.name} has no ssh settings`);
     const command = templateCommand(ctx.spec);
-    const key = readFileSync(cfg.key.replace(/^~(?=\/)/, homedir()));
-    // Loaded when an ssh check runs: reading medic.yaml should not load an SSH client.
-    const { default: ssh2 } = await import('ssh2');
-    return new Promise<Facts>((resolve, reject) => {
-      const client = new ssh2.Client();
-      let seenKey = '';
-      const fail = (err: Error) => {
-        client.end();
-        reject(err);
-      };
-      ctx.signal.addEventListener('abort', () => fail(new Error('timed out')), { once: true });
-      client.on('error', (err) => fail(seenKey && seenKey !== cfg.hostKey ? new Error(`host key ${seenKey} does not match the pinned ${cfg.hostKey}`) : err));
-      client.on('ready', () => {
-        client.exec(command, (err, stream) => {
-          if (err) return fail(err);
-          let out = '';
-          stream.on('data', (d: Buffer) => {
-            if (out.length < 1_000_000) out += d.toString('utf8');
-          });
-          stream.stderr.on('data', () => {});
-          stream.on('close', (code: number | null) => {
-            client.end();
-            resolve({ EXIT_CODE: code ?? -1, ...parseOutput(ctx.spec.command!, out, code ?? -1) });
-          });
-        });
-      });
-      client.connect({
-        host: ctx.spec.host ?? ctx.node.host,
-        port: cfg.port,
-        username: cfg.user,
-        privateKey: key,
-        readyTimeout: ctx.spec.timeoutMs,
-        // The host key must match the fingerprint pinned in medic.yaml.
-        hostVerifier: (hostKey: Buffer) => {
-          seenKey = fingerprint(hostKey);
-          return seenKey === cfg.hostKey;
-        },
-      });
-    });
+    const session = await openSsh(ctx.node, { ...(ctx.spec.host ? { host: ctx.spec.host } : {}), readyTimeoutMs: ctx.spec.timeoutMs, signal: ctx.signal });
+    try {
+      const r = await session.exec(command, { timeoutMs: ctx.spec.timeoutMs, maxBytes: 1_000_000 });
+      if (r.timedOut) throw new Error('timed out');
+      const code = r.code ?? -1;
+      return { EXIT_CODE: code, ...parseOutput(ctx.spec.command!, r.out.toString('utf8'), code) };
+    } finally {
+      session.end();
+    }
   },
 };
