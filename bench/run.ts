@@ -9,6 +9,7 @@ import { ROOT, tempDir } from '../test/helpers.js';
 import { benchChecks } from './checks.js';
 import { benchBundles } from './bundles.js';
 import { benchScale } from './scale.js';
+import { benchAlerts } from './alerts.js';
 
 /** Benchmarks for the triage engine; prints one JSON object. */
 const DEV = join(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     targets: { p50Ms: 30, p99Ms: 80, coldStartMs: 2000, fullIndexBuildMs: 10000 },
     checksThroughBullmq: await benchChecks(),
     bundleAnalysis: await benchBundles(dataDir),
+    alertsThroughWebhook: await benchAlerts(dataDir),
     knowledgeAtScale: await benchScale(base, inputs),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

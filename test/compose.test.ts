@@ -21,7 +21,7 @@ describe('docker-compose.yml', () => {
     assert.ok(redis.command!.includes('--appendonly'));
     assert.ok(redis.volumes!.some((v) => v.endsWith(':/data')));
     assert.deepEqual(bot.command, ['serve']);
-    assert.deepEqual(worker.command, ['worker', '--queues', 'checks,bundles,escalations,digest']);
+    assert.deepEqual(worker.command, ['worker', '--queues', 'checks,bundles,escalations,digest,collect']);
     // The bot downloads uploads and the workers read them: they share the data volume.
     for (const s of [bot, worker]) assert.ok((s.volumes ?? s['<<']?.volumes ?? []).some((v: string) => v.endsWith(':/data')), 'bot and worker share /data');
     for (const s of [redis, bot, worker]) assert.ok(s.healthcheck?.test.length);
