@@ -73,6 +73,15 @@ const Who = z
   })
   .strict();
 
+/** A channel per platform (a name or an id), where one name does not fit both. */
+const PerPlatformChannels = z
+  .object({
+    discord: z.string({ error: 'a channel name, or an id in quotes (YAML reads bare Discord ids as imprecise numbers)' }).min(1).optional(),
+    slack: z.string().min(1).optional(),
+  })
+  .strict()
+  .default({});
+
 /** medic.yaml: every key optional. Sections for later capabilities are accepted as they are. */
 const FileSchema = z
   .object({
@@ -130,13 +139,7 @@ const FileSchema = z
         /** A triage thread with no "Fixed it" after this long is listed as unresolved. */
         unresolvedHours: z.number().int().min(1).max(24 * 30).default(24),
         /** Where the digest goes per platform (a channel id or name); default chat.digestChannel. */
-        channels: z
-          .object({
-            discord: z.string({ error: 'a channel name, or an id in quotes (YAML reads bare Discord ids as imprecise numbers)' }).min(1).optional(),
-            slack: z.string().min(1).optional(),
-          })
-          .strict()
-          .default({}),
+        channels: PerPlatformChannels,
       })
       .strict()
       .default({ cron: '0 9 * * *', timezone: 'UTC', unresolvedHours: 24, channels: {} }),
@@ -177,13 +180,7 @@ const FileSchema = z
       .object({
         /** Where alert threads open: a channel name or id, per platform if they differ. */
         channel: z.string().min(1).default('ops-alerts'),
-        channels: z
-          .object({
-            discord: z.string({ error: 'a channel name, or an id in quotes (YAML reads bare Discord ids as imprecise numbers)' }).min(1).optional(),
-            slack: z.string().min(1).optional(),
-          })
-          .strict()
-          .default({}),
+        channels: PerPlatformChannels,
         /** Label matchers to a registered node or a system, tried after the `node` and `instance` labels. */
         routes: z
           .array(

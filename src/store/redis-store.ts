@@ -62,12 +62,16 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async saveAnswer(answer: AnswerRecord): Promise<void> {
-    const at = Date.parse(answer.createdAt);
+    await this.keepTimed(`answer:${answer.id}`, answer, ANSWER_TTL_SECONDS, 'answers:by-time', answer.id, Date.parse(answer.createdAt));
+  }
+
+  /** A record kept `ttlSeconds`, and listed by time in `index` (which forgets what has expired). */
+  private async keepTimed(key: string, value: unknown, ttlSeconds: number, index: string, member: string, at: number): Promise<void> {
     await this.redis
       .multi()
-      .set(`${this.prefix}answer:${answer.id}`, JSON.stringify(answer), 'EX', ANSWER_TTL_SECONDS)
-      .zadd(`${this.prefix}answers:by-time`, at, answer.id)
-      .zremrangebyscore(`${this.prefix}answers:by-time`, 0, at - ANSWER_TTL_SECONDS * 1000)
+      .set(`${this.prefix}${key}`, JSON.stringify(value), 'EX', ttlSeconds)
+      .zadd(`${this.prefix}${index}`, at, member)
+      .zremrangebyscore(`${this.prefix}${index}`, 0, at - ttlSeconds * 1000)
       .exec();
   }
 
@@ -113,13 +117,7 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async saveAlertGroup(g: AlertGroup): Promise<void> {
-    const at = Date.parse(g.lastAt);
-    await this.redis
-      .multi()
-      .set(`${this.prefix}alert:${g.key}`, JSON.stringify(g), 'EX', ALERT_TTL_SECONDS)
-      .zadd(`${this.prefix}alerts:by-time`, at, g.key)
-      .zremrangebyscore(`${this.prefix}alerts:by-time`, 0, at - ALERT_TTL_SECONDS * 1000)
-      .exec();
+    await this.keepTimed(`alert:${g.key}`, g, ALERT_TTL_SECONDS, 'alerts:by-time', g.key, Date.parse(g.lastAt));
   }
 
   async getAlertChecks(key: string): Promise<AlertChecks | null> {

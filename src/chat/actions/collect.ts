@@ -1,14 +1,16 @@
 import { notice } from '../../reply/reply.js';
 import { reply } from '../inbound.js';
 import type { ChatAction } from './action.js';
+import { alertOf } from './alert-of.js';
 
 /** "Collect diagnostics" on an alert: the node's collectors over SSH; the bundle's report lands in the alert's thread. */
 export const collect: ChatAction = {
   id: 'collect',
   permission: { name: 'collect', doing: 'collect diagnostics' },
   async run({ svc, answer, origin }) {
-    const g = answer.alert ? await svc.store.getAlertGroup(answer.alert) : null;
-    if (!g) return reply(notice('That alert has expired', 'Medic no longer keeps this alert; use medic collect NODE.'), true);
+    const found = await alertOf(svc, answer);
+    if ('expired' in found) return found.expired;
+    const g = found.group;
     const node = svc.cfg.nodes.find((n) => n.name === g.node);
     if (!node?.ssh) return reply(notice('Nothing to collect from', g.node ? `Node ${g.node} has no ssh: block in medic.yaml.` : `${g.how}.`), true);
     const thread = g.threads.find((t) => t.platform === origin.platform);
