@@ -190,8 +190,8 @@ alerts:
     const noTitle = await send('/webhooks/generic', { text: 'no title here' });
     assert.equal(noTitle.status, 400);
     assert.match(((await noTitle.json()) as { error: string }).error, /title/);
-    const huge = await send('/webhooks/generic', null, { raw: JSON.stringify({ title: 'big', text: 'x'.repeat(1024 * 1024 + 10) }) }).catch(() => null);
-    assert.ok(huge === null || huge.status === 413, `got ${huge?.status}`);
+    const huge = await send('/webhooks/generic', null, { raw: JSON.stringify({ title: 'big', text: 'x'.repeat(1024 * 1024 + 10) }) });
+    assert.equal(huge.status, 413);
     await sleep(500);
     assert.equal(discord.calls.slice(mark).filter((c) => c.method === 'POST' || c.method === 'PATCH').length, 0);
     assert.equal(slack.calls.slice(markSlack).filter((c) => c.method.startsWith('chat.')).length, 0);

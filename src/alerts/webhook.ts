@@ -31,18 +31,27 @@ async function readLimited(req: IncomingMessage, res: ServerResponse): Promise<B
   const declared = Number(req.headers['content-length'] ?? 0);
   const tooLarge = () => {
     send(res, 413, { error: `the body is over ${WEBHOOK_BODY_LIMIT / 1024 / 1024} MB` }, true);
-    req.destroy();
+    // The rest is read and dropped so the sender sees the 413, up to a point: then the connection goes.
+    let dropped = 0;
+    req.on('data', (chunk: Buffer) => {
+      if ((dropped += chunk.length) > 16 * WEBHOOK_BODY_LIMIT) req.destroy();
+    });
+    req.resume();
     return null;
   };
   if (declared > WEBHOOK_BODY_LIMIT) return tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > WEBHOOK_BODY_LIMIT) return tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= WEBHOOK_BODY_LIMIT) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      resolve(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ export async function serveUntilStopped(): Promise<void> {
   const doors = [s.discord ? 'Discord connected' : '', s.slack ? `Slack connected (${cfg.slack?.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'})` : ''].filter(Boolean);
   const hooks = cfg.webhookToken ? ' and the alert webhooks (/webhooks/alertmanager, /webhooks/generic)' : '';
   process.stderr.write(`medic: serving /health and /metrics${hooks} on port ${s.port}${doors.length ? `; ${doors.join('; ')}` : ''}\n`);
+  if (hooks && !doors.length) process.stderr.write('medic: no Discord or Slack token: alerts are kept and triaged, and their threads open with the next notification once a front door is set\n');
   await stopped;
   process.stderr.write('medic: shutting down\n');
   await s.stop();

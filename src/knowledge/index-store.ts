@@ -279,22 +279,26 @@ function loadGuideFiles(indexDir: string, g: Guide): { cards: ProblemCard[]; vec
   }
 }
 
-/** The cards and dense index as stored. */
-/** The cards of an index, without its vectors. */
-export function loadCards(indexDir: string): { manifest: Manifest; cards: ProblemCard[] } {
+/** The manifest of the index in `indexDir`, or a clear error when there is none. */
+export function requireManifest(indexDir: string): Manifest {
   const manifest = readManifest(indexDir);
   if (!manifest) throw new IndexError(`no index in ${indexDir}; run "medic index"`);
-  const cards = Object.keys(manifest.guides)
-    .sort()
-    .flatMap((g) => JSON.parse(readFileSync(join(indexDir, 'guides', `${g}.cards.json`), 'utf8')) as ProblemCard[])
-    // A system's guide and runbooks together (stable: each keeps its order).
-    .sort((a, b) => (a.guide < b.guide ? -1 : a.guide > b.guide ? 1 : 0));
-  return { manifest, cards };
+  return manifest;
 }
 
-export async function loadIndex(indexDir: string, embedder: MedicEmbedder): Promise<{ manifest: Manifest; cards: ProblemCard[]; dense: HNSWLib }> {
-  const { manifest, cards } = loadCards(indexDir);
+/** The cards of an index, without its vectors, each with the file it is kept in. */
+export function loadCards(indexDir: string): { manifest: Manifest; cards: ProblemCard[]; files: string[] } {
+  const manifest = requireManifest(indexDir);
+  const read = Object.keys(manifest.guides)
+    .sort()
+    .flatMap((g) => (JSON.parse(readFileSync(join(indexDir, 'guides', `${g}.cards.json`), 'utf8')) as ProblemCard[]).map((card) => ({ card, file: g })))
+    // A system's guide and runbooks together (stable: each keeps its order).
+    .sort((a, b) => (a.card.guide < b.card.guide ? -1 : a.card.guide > b.card.guide ? 1 : 0));
+  return { manifest, cards: read.map((r) => r.card), files: read.map((r) => r.file) };
+}
+
+/** The dense index as stored. */
+export async function loadDense(indexDir: string, embedder: MedicEmbedder): Promise<HNSWLib> {
   const { HNSWLib } = await import('@langchain/community/vectorstores/hnswlib');
-  const dense = await HNSWLib.load(join(indexDir, 'hnsw'), embedder);
-  return { manifest, cards, dense };
+  return HNSWLib.load(join(indexDir, 'hnsw'), embedder);
 }

@@ -2,7 +2,8 @@ import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
-import { buildIndex, type BuildProgress, cardEmbeddingText, loadCards, loadIndex, readSources, sourcesLine, staleReasons } from '../knowledge/index-store.js';
+import { buildIndex, type BuildProgress, cardEmbeddingText, loadCards, loadDense, readSources, requireManifest, sourcesLine, staleReasons } from '../knowledge/index-store.js';
+import { cardStub, storedCards } from '../knowledge/stored-cards.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
 import { abstainReply, matchReply } from './answer.js';
 import { extract } from './extract.js';
@@ -82,6 +83,9 @@ export interface TriageOptions {
 }
 
 
+/** When a started engine reads the text of every card (see storedCards). */
+const WARM_AFTER_MS = 2000;
+
 /** How often an engine asks the record store whether the team notes changed. */
 const NOTES_EVERY_MS = 2000;
 
@@ -145,7 +149,7 @@ export class TriageEngine {
     return this.notes.syncing;
   }
 
-  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null): EngineParts & { state: EngineState } {
+  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null): EngineParts & { state: Omit<EngineState, 'cards'> } {
     const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
     const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
     const read = stored?.retriever ?? Retriever.read(cards);
@@ -191,14 +195,20 @@ export class TriageEngine {
       opts.onNotice?.(`medic: index ready: ${r.cards} cards from ${sourcesLine(r.manifest)} in ${Date.now() - started} ms`);
     }
     const useDense = opts.dense ?? true;
-    const { manifest, cards, dense } = useDense ? await loadIndex(cfg.indexDir, embedder) : { ...loadCards(cfg.indexDir), dense: null };
-    if (useDense) await embedder.load();
-    // What the cards say to the engine is worked out once per index build and kept beside it.
-    const stamp = stateStamp(manifest);
+    // What the cards say to the engine is worked out once per index build and kept beside it;
+    // with it, a start reads the cards' stubs, and a card's text when it first answers.
+    const stamp = stateStamp(requireManifest(cfg.indexDir));
     const stored = loadState(cfg.indexDir, stamp);
+    const full = stored ? null : loadCards(cfg.indexDir);
+    const lazy = stored ? storedCards(cfg.indexDir, stored.cards) : null;
+    const cards = lazy?.cards ?? full!.cards;
+    // The first answers go first; the rest of the text follows a moment later.
+    if (lazy) setTimeout(lazy.warm, WARM_AFTER_MS).unref();
+    const dense = useDense ? await loadDense(cfg.indexDir, embedder) : null;
+    if (useDense) await embedder.load();
     const withDense = dense ? { index: dense, embedder } : null;
     const parts = TriageEngine.read(cards, withDense, stored);
-    if (!stored) saveState(cfg.indexDir, stamp, parts.state);
+    if (full) saveState(cfg.indexDir, stamp, { ...parts.state, cards: full.cards.map((c, i) => cardStub(c, full.files[i]!)) });
     return new TriageEngine(parts, parts, withDense, cfg.triage.answerAbove);
   }
 

@@ -57,8 +57,8 @@ const COVERAGE_DEPTH = 5;
  */
 const DENSE_POOL = 32;
 
+/** A guide error line (its text and trust), read once however many cards share it. */
 interface ErrorLine {
-  /** The same for every card's copy of this line (text and trust): its match is worked out once per paste. */
   id: number;
   text: string;
   /** Distinct, in the order the line has them. */
@@ -66,6 +66,8 @@ interface ErrorLine {
   weight: number;
   /** 1 for a literal error line, less for a symptom the guide describes in words. */
   trust: number;
+  /** The cards that have it. */
+  cards: number[];
 }
 
 /** A paste's lines as the error-line match reads them, and each guide line's match once worked out. */
@@ -90,13 +92,13 @@ export interface RetrieverState {
  */
 export class Retriever {
   private readonly errorLines: ErrorLine[][];
-  private readonly commands: Array<Array<Set<string>>>;
+  /** Each card's commands' tokens, as stored; made sets when a paste's command first needs them. */
+  private readonly commandTokens: string[][][];
+  private readonly commandSets: Array<Array<Set<string>> | undefined>;
   private readonly readsAs: string[];
-  private readonly distinctLines: number;
   private readonly indexById = new Map<string, number>();
-  /** Every guide error line, numbered: its card, and the lines holding each token. */
-  private readonly lineCard: number[] = [];
-  private readonly lineRef: ErrorLine[] = [];
+  /** Every distinct guide error line, numbered, and the lines holding each token. */
+  private readonly lines: ErrorLine[] = [];
   private readonly linesWith = new Map<string, number[]>();
   /** The cards whose commands use each token. */
   private readonly commandCardsWith = new Map<string, number[]>();
@@ -134,27 +136,29 @@ export class Retriever {
       return g;
     });
     const read = stored ?? Retriever.read(cards);
-    const lineIds = new Map<string, number>();
-    const lineId = (text: string, trust: number): number => {
-      const key = `${trust}\u0000${text}`;
-      let id = lineIds.get(key);
-      if (id === undefined) lineIds.set(key, (id = lineIds.size));
-      return id;
-    };
-    this.errorLines = read.lines.map((lines) => lines.map(([text, tokens, trust]) => ({ id: lineId(text, trust), text, tokens, weight: tokens.reduce((w, t) => w + lexical.idf(t), 0), trust })));
-    this.distinctLines = lineIds.size;
-    this.commands = read.commands.map((cmds) => cmds.map((c) => new Set(c)));
+    const byText = new Map<string, ErrorLine>();
+    this.errorLines = read.lines.map((lines, i) =>
+      lines.map(([text, tokens, trust]) => {
+        const key = `${trust}\u0000${text}`;
+        let e = byText.get(key);
+        if (!e) {
+          byText.set(key, (e = { id: this.lines.length, text, tokens, weight: tokens.reduce((w, t) => w + lexical.idf(t), 0), trust, cards: [] }));
+          this.lines.push(e);
+          for (const t of tokens) push(this.linesWith, t, e.id);
+        }
+        if (e.cards[e.cards.length - 1] !== i) e.cards.push(i);
+        return e;
+      }),
+    );
+    this.commandTokens = read.commands;
+    this.commandSets = new Array(cards.length);
     this.readsAs = read.readsAs;
     cards.forEach((c, i) => {
       const range = this.guideRange.get(c.guide);
       if (range && range[1] !== i) throw new Error(`the cards of guide ${c.guide} are not stored together`);
       this.guideRange.set(c.guide, [range?.[0] ?? i, i + 1]);
-      for (const e of this.errorLines[i]!) {
-        const id = this.lineRef.push(e) - 1;
-        this.lineCard.push(i);
-        for (const t of e.tokens) push(this.linesWith, t, id);
-      }
-      for (const t of new Set(this.commands[i]!.flatMap((k) => [...k]))) push(this.commandCardsWith, t, i);
+      const words = read.commands[i]!;
+      for (const t of words.length === 1 ? words[0]! : new Set(words.flat())) push(this.commandCardsWith, t, i);
       if (c.kind !== 'reference') this.answerable[this.guideOf[i]!]!.push(i);
     });
     if (dense) for (let label = 0; label < dense.index.getCurrentCount(); label++) this.labels.set(String(dense.docstore.search(String(label)).metadata.id), label);
@@ -226,7 +230,7 @@ export class Retriever {
     // The cards that list a command sharing a word with one the user ran: no other card can match one.
     const commandCards = new Set<number>();
     for (const p of pasteCommands) for (const t of p) for (const i of this.commandCardsWith.get(t) ?? []) commandCards.add(i);
-    const paste: PasteLines = { lines: lineSets, all: allTokens, memo: new Array(this.distinctLines) };
+    const paste: PasteLines = { lines: lineSets, all: allTokens, memo: new Array(this.lines.length) };
 
     const evaluate = (i: number): Candidate => {
       const card = this.cards[i]!;
@@ -315,7 +319,7 @@ export class Retriever {
   private commandMatch(i: number, pasteCommands: Array<Set<string>>): number {
     let best = 0;
     for (const p of pasteCommands) {
-      for (const c of this.commands[i]!) {
+      for (const c of (this.commandSets[i] ??= this.commandTokens[i]!.map((k) => new Set(k)))) {
         let inter = 0;
         for (const t of p) if (c.has(t)) inter++;
         const jaccard = inter / (p.size + c.size - inter);
@@ -438,7 +442,7 @@ export class Retriever {
 
   /** Per card a paste's tokens reach, the most its error-line match can be: every shared token counted as if on one paste line. */
   private errorLineBounds(all: Set<string>): { bound: Float64Array; touched: number[] } {
-    const hit = new Float64Array(this.lineRef.length);
+    const hit = new Float64Array(this.lines.length);
     const lines: number[] = [];
     for (const t of all) {
       const ids = this.linesWith.get(t);
@@ -452,14 +456,15 @@ export class Retriever {
     const bound = new Float64Array(this.cards.length);
     const touched: number[] = [];
     for (const id of lines) {
-      const e = this.lineRef[id]!;
+      const e = this.lines[id]!;
       if (e.weight <= 0) continue;
-      const card = this.lineCard[id]!;
       // containment(), with a square root for the 1.5 power (cheaper, and the slack covers the last digit).
       const r = Math.min(hit[id]! / e.weight, 1);
       const b = (CONTAINMENT_POWER === 1.5 ? r * Math.sqrt(r) : r ** CONTAINMENT_POWER) * Math.min(1, e.weight / INFORMATIVE_IDF) * e.trust * (1 + 1e-9);
-      if (bound[card] === 0) touched.push(card);
-      if (b > bound[card]!) bound[card] = b;
+      for (const card of e.cards) {
+        if (bound[card] === 0) touched.push(card);
+        if (b > bound[card]!) bound[card] = b;
+      }
     }
     return { bound, touched };
   }
