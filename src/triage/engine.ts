@@ -203,7 +203,16 @@ export class TriageEngine {
     const lazy = stored ? storedCards(cfg.indexDir, stored.cards) : null;
     const cards = lazy?.cards ?? full!.cards;
     // The first answers go first; the rest of the text follows a moment later.
-    if (lazy) setTimeout(lazy.warm, WARM_AFTER_MS).unref();
+    if (lazy) {
+      setTimeout(() => {
+        try {
+          lazy.warm();
+        } catch (err) {
+          // The index was rebuilt under this process: its cards are read as they are asked for.
+          opts.onNotice?.(`medic: could not read every card's text ahead: ${(err as Error).message}`);
+        }
+      }, WARM_AFTER_MS).unref();
+    }
     const dense = useDense ? await loadDense(cfg.indexDir, embedder) : null;
     if (useDense) await embedder.load();
     const withDense = dense ? { index: dense, embedder } : null;
