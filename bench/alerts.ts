@@ -3,17 +3,13 @@ import { join } from 'node:path';
 import { FakeDiscord, type RestCall } from '../test/fakes/discord.js';
 import { daemon, tempDir } from '../test/helpers.js';
 import { startRedis } from '../test/redis.js';
+import { pct } from './percentile.js';
 
 const ALERTS = 200;
 const SECONDS = 10;
 /** Of the 200, this many open a thread; the rest repeat one of them (an edit and a line). */
 const GROUPS = 150;
 const TOKEN = 'bench-webhook-token-0123456789';
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 /**
  * 200 generic alerts in 10 seconds through `POST /webhooks/generic` of a real `medic serve`

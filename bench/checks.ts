@@ -10,14 +10,10 @@ import { RedisRecordStore } from '../src/store/redis-store.js';
 import { startRedis } from '../test/redis.js';
 import { tempDir } from '../test/helpers.js';
 import { startWorkers } from '../workers/index.js';
+import { pct } from './percentile.js';
 
 const JOBS = 1000;
 const NODES = 50;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 async function drain(queue: Queue, events: QueueEvents, add: () => Promise<void>): Promise<{ totalMs: number; latencies: number[] }> {
   const done = new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { buildIndex } from '../src/knowledge/index-store.js';
 import { TriageEngine } from '../src/triage/engine.js';
 import { ROOT, tempDir } from '../test/helpers.js';
 import { benchChecks } from './checks.js';
+import { pct } from './percentile.js';
 import { benchBundles } from './bundles.js';
 import { benchScale } from './scale.js';
 import { benchAlerts } from './alerts.js';
@@ -14,10 +15,6 @@ import { benchAlerts } from './alerts.js';
 /** Benchmarks for the triage engine; prints one JSON object. */
 const DEV = join(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
 const ROUNDS = 5;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function pastes(): string[] {
   if (existsSync(DEV)) return readFileSync(DEV, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { paste: string }).paste);
@@ -50,13 +47,12 @@ async function main(): Promise<void> {
       times.push(performance.now() - t);
     }
   }
-  times.sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 10) / 10;
   const result = {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     embedder: engine.cards.length ? cfg.embedder.kind : 'none',
     cards: engine.cards.length,
-    triage: { pastes: inputs.length, runs: times.length, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), meanMs: round(times.reduce((a, b) => a + b, 0) / times.length) },
+    triage: { pastes: inputs.length, runs: times.length, p50Ms: round(pct(times, 50)), p99Ms: round(pct(times, 99)), meanMs: round(times.reduce((a, b) => a + b, 0) / times.length) },
     coldStart: { modelAndIndexLoadMs: round(coldStart.openMs), firstTriageMs: round(coldStart.firstTriageMs) },
     fullIndexBuildMs: round(fullBuildMs),
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),

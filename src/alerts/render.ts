@@ -1,4 +1,4 @@
-import type { Reply, ReplyAction, ReplySection } from '../reply/reply.js';
+import { notice, type Reply, type ReplyAction, type ReplySection } from '../reply/reply.js';
 import { clip } from '../text/clip.js';
 import type { AlertChecks, AlertGroup, AlertTriage } from './group.js';
 
@@ -74,7 +74,7 @@ export function alertHead(g: AlertGroup, checks: AlertChecks | null, now = new D
 
 /** A line in the thread. */
 export function alertLine(text: string): Reply {
-  return { title: text, summary: '', sections: [], citations: [], actions: [], attachments: [], notes: [] };
+  return notice(text, '');
 }
 
 /** The triage answer in full, the thread's first reply (the first message carries its title only). */
