@@ -37,7 +37,7 @@ describe('bundles on BullMQ workers (real Redis)', () => {
   /** What the worker put in the outbox for a thread, in order. */
   const repliesTo = async (thread: string): Promise<OutboxData[]> =>
     (await outbox.getJobs(['waiting', 'delayed', 'completed', 'failed']))
-      .sort((a, b) => Number(a.id) - Number(b.id))
+      .sort((a, b) => a.timestamp - b.timestamp || Number(a.id) - Number(b.id))
       .map((j) => j.data as OutboxData)
       .filter((d) => d.target.threadId === thread);
 

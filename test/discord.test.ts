@@ -9,6 +9,7 @@ import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { startRedis, type TestRedis } from './redis.js';
 import { Redis } from 'ioredis';
 import { Outbox } from '../src/queue/outbox.js';
+import { Queue } from 'bullmq';
 
 const PASTE = 'ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\nWARN  lloom_core::network: No peers connected after 30 seconds';
 
@@ -217,6 +218,30 @@ describe('Discord front door (real discord.js client, fake Discord)', () => {
     });
     const posted = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
     assert.match((posted.body as Posted).content, /^\*\*Check results for lloom-exec-1\*\*\n3 passed, 1 failed/);
+    await outbox.close();
+    conn.disconnect();
+  });
+
+  it('an outbox reply posted again (its bot died after posting) is not doubled: each message carries an enforced nonce', async () => {
+    const { threadId } = await pasteAndAnswer('ERROR lloom_client: Request timeout after 120 seconds');
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const outbox = new Outbox(conn, redis.prefix);
+    const mark = fake.calls.length;
+    const job = { target: { platform: 'discord' as const, channelId: fake.channels.troubleshooting.id, threadId }, reply: { title: 'Checks on lloom-exec-1: all passed', summary: '1 checks.', sections: [], citations: [], actions: [], attachments: [], notes: [] } };
+    await outbox.put(job, 'checks-901-0');
+    const first = await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
+    const body = first.body as { nonce: string; enforce_nonce: boolean };
+    assert.equal(body.enforce_nonce, true);
+    assert.ok(body.nonce.length > 0 && body.nonce.length <= 25, `nonce ${body.nonce}`);
+    // Handed out again, as BullMQ does with a job whose bot died before marking it done.
+    const done = new Queue('outbox', { connection: { url: redis.url }, prefix: `${redis.prefix}bull` });
+    for (let i = 0; i < 50 && !(await (await done.getJob('checks-901-0'))?.isCompleted()); i++) await sleep(100);
+    await (await done.getJob('checks-901-0'))!.remove();
+    await done.close();
+    await outbox.put(job, 'checks-901-0');
+    await sleep(1500);
+    const posts = fake.calls.slice(mark).filter((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
+    assert.equal(posts.length, 1, 'Discord kept the first message: the nonce was the same');
     await outbox.close();
     conn.disconnect();
   });

@@ -104,3 +104,32 @@ export async function startCluster(dir: string): Promise<{ seeds: Array<{ host: 
     },
   };
 }
+
+/** A redis-server with an append-only file in `dir` that can be stopped and started again on its port. */
+export interface PersistentRedis extends TestRedis {
+  port: number;
+  pid(): number | undefined;
+  /** SIGTERM (Redis writes its AOF and exits) and wait for the exit. */
+  down(): Promise<void>;
+  /** Start again on the same port and data; resolves when it answers PING. */
+  up(): Promise<void>;
+}
+
+export async function startPersistentRedis(dir: string): Promise<PersistentRedis> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  const up = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+    await waitForPing(url, 10_000);
+  };
+  const down = () =>
+    new Promise<void>((resolve) => {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  await up();
+  return { url, port, prefix: `medic-soak-${process.pid}:`, pid: () => child?.pid, up, down, stop: down };
+}

@@ -124,6 +124,27 @@ ${Array.from({ length: 6 }, (_, i) => `      - { name: b${i}, kind: http, url: "
     assert.deepEqual(results.map((x) => [x.check, x.status]), [['slow', 'pass']]);
   });
 
+  it('a job run again (its worker died after answering) puts its reply in the outbox once', async () => {
+    const w = await worker();
+    const outbox = new Queue('outbox', { connection: { url: redis.url }, prefix: `${redis.prefix}bull` });
+    try {
+      const replyTo = { platform: 'discord', channelId: '1', threadId: '2' };
+      const job = await queue.add('run', { node: 'lab', checks: ['health'], replyTo });
+      await job.waitUntilFinished(events, 30_000);
+      // As a retry after a crash would: the same job, with the same id, runs from the start.
+      await (await queue.getJob(job.id!))!.retry('completed');
+      for (let i = 0; i < 100 && (await queue.getJob(job.id!))!.attemptsMade < 1; i++) await sleep(100);
+      for (let i = 0; i < 100 && !(await (await queue.getJob(job.id!))!.isCompleted()); i++) await sleep(100);
+      assert.equal(await (await queue.getJob(job.id!))!.isCompleted(), true, 'the job ran again');
+      const replies = (await outbox.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed'])).filter((j) => (j.data as { target: { threadId: string } }).target.threadId === '2');
+      assert.equal(replies.length, 1, 'one reply in the outbox');
+      assert.equal(replies[0]!.id, `checks-${job.id}-0`);
+    } finally {
+      await outbox.close();
+      await w.stop();
+    }
+  });
+
   it('on SIGTERM a worker finishes its current job, then exits', async () => {
     for (const d of running) await d.stop();
     const w = await worker();

@@ -40,20 +40,27 @@ export const startWorkers: StartWorkers = (deps) => {
     slots: new NodeSlots(deps.redis, deps.cfg.redisPrefix, deps.cfg.queues.checks.perNode),
     flows: () => (flows ??= new FlowProducer({ connection: ownConnection(deps.redis), prefix: bullPrefix(deps.cfg.redisPrefix) })),
   };
-  const contextOf = (job: Job): JobContext => ({
-    name: job.name,
-    inline: false,
-    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-    childValues: async () => Object.values(await job.getChildrenValues()),
-    async deliver(d) {
-      if (d.target) await outbox.put({ target: d.target, reply: d.reply, ...(d.edit ? { edit: d.edit } : {}), ...(d.answerId ? { answerId: d.answerId } : {}) });
-    },
-  });
+  const contextOf = (job: Job, queue: WorkQueue): JobContext => {
+    // A job run again (its worker died, or it failed and retries) posts the same replies in the
+    // same order: the n-th gets the same outbox key each time, so it is posted once.
+    let posts = 0;
+    return {
+      name: job.name,
+      inline: false,
+      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      childValues: async () => Object.values(await job.getChildrenValues()),
+      async deliver(d) {
+        if (!d.target) return;
+        const key = d.edit ? undefined : `${queue}-${String(job.id).replace(/:/g, "_")}-${posts++}`;
+        await outbox.put({ target: d.target, reply: d.reply, ...(d.edit ? { edit: d.edit } : {}), ...(d.answerId ? { answerId: d.answerId } : {}) }, key);
+      },
+    };
+  };
   const workers = deps.queues.map((q: WorkQueue) => {
     const p = PROCESSORS[q];
     const processor = p.create(jobDeps) as RunningProcessor<never>;
     // A job whose data does not fit its schema fails for good: retrying cannot fix it.
-    return new Worker(q, (job) => processor.run(parseJob(q, p.schema, job.data) as never, contextOf(job)), { ...common, concurrency: p.concurrency(deps.cfg), ...(p.lockMs ? { lockDuration: p.lockMs(deps.cfg) } : {}) });
+    return new Worker(q, (job) => processor.run(parseJob(q, p.schema, job.data) as never, contextOf(job, q)), { ...common, concurrency: p.concurrency(deps.cfg), ...(p.lockMs ? { lockDuration: p.lockMs(deps.cfg) } : {}) });
   });
   for (const w of workers) {
     w.on('failed', (job, err) => deps.log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err }, 'job failed'));

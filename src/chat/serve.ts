@@ -54,12 +54,12 @@ export async function serve(svc: Services): Promise<Serving> {
   await new Promise<void>((resolve) => http.listen(svc.cfg.server.port, resolve));
   const port = (http.address() as AddressInfo).port;
   await Promise.all([discord?.start(), slack?.start()]);
-  const deliver: Deliver = async ({ target, reply, answerId, edit }) => {
-    if (target.platform === 'discord' && discord) await (edit ? discord.edit(target, edit, reply, answerId) : discord.post(target, reply, answerId));
-    else if (target.platform === 'slack' && slack) await (edit ? slack.edit(target, edit, reply, answerId) : slack.post(target, reply, answerId));
+  const deliver: Deliver = async ({ target, reply, answerId, edit, once }) => {
+    if (target.platform === 'discord' && discord) await (edit ? discord.edit(target, edit, reply, answerId) : discord.post(target, reply, answerId, once));
+    else if (target.platform === 'slack' && slack) await (edit ? slack.edit(target, edit, reply, answerId) : slack.post(target, reply, answerId, { once }));
     else throw new Error(`no ${target.platform} front door in this process`);
   };
-  const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log) : null;
+  const outbox = svc.redis ? new OutboxConsumer(svc.redis, svc.cfg.redisPrefix, deliver, svc.log, svc.cfg.queues.lockMs) : null;
   svc.alerts.attach(alertThreads(discord, slack));
   alerts.consume();
   // Every bot process registers the schedule; the scheduler id makes it one.

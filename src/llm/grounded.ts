@@ -75,7 +75,20 @@ export function verify(g: Grounded, retrieved: ProblemCard[]): LlmFailure | null
     const card = retrieved.find((x) => x.id === c.card)!;
     if (!cited.has(c.card) || !commandsOf(card).has(norm(c.command))) return 'command';
   }
+  // Prose may not smuggle what the command list may not: a paste can tell the model what to say.
+  const sources = norm(retrieved.filter((c) => cited.has(c.id) || g.steps.some((s) => s.card === c.id)).map(cardText).join('\n'));
+  const prose = [g.summary, g.question ?? '', ...g.steps.map((s) => s.text)];
+  if (prose.some((t) => actionable(t).some((x) => !sources.includes(norm(x))))) return 'command';
   return null;
+}
+
+/** What in prose a reader could act on: code spans, URLs and pipes into a shell. */
+function actionable(text: string): string[] {
+  return [
+    ...[...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!),
+    ...(text.match(/\b(?:https?|ftp):\/\/[^\s`'"<>)]+/gi) ?? []),
+    ...[...text.matchAll(/(\S+(?:\s+\S+){0,6}\s*\|\s*(?:sudo\s+)?(?:ba|z)?sh)\b/g)].map((m) => m[1]!),
+  ].filter((x) => x.trim());
 }
 
 export interface GroundedOutcome {

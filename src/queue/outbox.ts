@@ -36,7 +36,16 @@ export const OutboxJobSchema = z.object({
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
 
-export type Deliver = (job: OutboxJob & { reply: Reply }) => Promise<void>;
+/**
+ * Posts one outbox reply. `once.key` is the reply's own id; `once.again` says an earlier attempt
+ * may already have posted it (its bot died mid-post, or a post failed partway), so a front door
+ * that can tell looks before posting.
+ */
+export type Deliver = (job: OutboxJob & { reply: Reply; once: DeliveryOnce }) => Promise<void>;
+export interface DeliveryOnce {
+  key: string;
+  again: boolean;
+}
 
 /**
  * Where finished work goes to reach chat. Workers hold no chat token: they put
@@ -54,16 +63,21 @@ export class Outbox {
     this.queue = redis ? new Queue(QUEUES.outbox, { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix) }) : null;
   }
 
-  async put(job: OutboxJob): Promise<void> {
+  /**
+   * `key` names this reply for good: a worker that dies after putting it and runs the job again
+   * puts the same key, and BullMQ keeps the one job (kept an hour once posted, for that retry).
+   */
+  async put(job: OutboxJob, key?: string): Promise<void> {
     const valid = OutboxJobSchema.parse(job);
     if (this.queue) {
       await this.queue.add('post', valid, {
         attempts: 12,
         backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { count: 1000 },
+        removeOnComplete: { age: 3600, count: 5000 },
         removeOnFail: { count: 5000 },
+        ...(key ? { jobId: key } : {}),
       });
-    } else if (this.inline) await this.inline(valid as OutboxJob & { reply: Reply });
+    } else if (this.inline) await this.inline({ ...(valid as OutboxJob & { reply: Reply }), once: { key: key ?? 'inline', again: false } });
     else throw new Error('no Redis and no inline delivery: the reply has nowhere to go');
   }
 
@@ -76,7 +90,7 @@ export class Outbox {
 export class OutboxConsumer {
   private readonly worker: Worker;
 
-  constructor(redis: RedisClient, redisPrefix: string, deliver: Deliver, log: Logger) {
+  constructor(redis: RedisClient, redisPrefix: string, deliver: Deliver, log: Logger, lockMs = 30_000) {
     this.worker = new Worker(
       QUEUES.outbox,
       async (job) => {
@@ -86,9 +100,11 @@ export class OutboxConsumer {
           log.error({ job: job.id, problems: problems(parsed.error) }, 'outbox job rejected');
           return;
         }
-        await deliver(parsed.data as OutboxJob & { reply: Reply });
+        const once = { key: String(job.id), again: job.attemptsMade > 0 || job.stalledCounter > 0 };
+        await deliver({ ...(parsed.data as OutboxJob & { reply: Reply }), once });
       },
-      { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix), concurrency: 4 },
+      // A bot that died mid-post leaves its job locked: another takes it over once the lock expires.
+      { connection: ownConnection(redis), prefix: bullPrefix(redisPrefix), concurrency: 4, lockDuration: lockMs, stalledInterval: Math.max(500, Math.floor(lockMs / 2)) },
     );
     this.worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err }, 'outbox delivery failed; will retry'));
     this.worker.on('error', (err) => log.error({ err }, 'outbox worker error'));

@@ -51,6 +51,12 @@ export class FakeDiscord {
   /** Uploaded files served at /attachments/... (Discord's CDN stand-in). */
   private readonly uploads = new Map<string, Buffer>();
   readonly downloads: string[] = [];
+  /** Called with every REST call as it arrives (load runs match replies without scanning `calls`). */
+  onCall: ((c: RestCall) => void) | null = null;
+  /** Latency added to each message the bot posts, as a slow or distant API would have. */
+  postDelayMs = 0;
+  /** Messages by their author's nonce, for `enforce_nonce` (as Discord does for a few minutes). */
+  private readonly nonces = new Map<string, Record<string, unknown>>();
   port = 0;
 
   get apiUrl(): string {
@@ -113,8 +119,15 @@ export class FakeDiscord {
     return { id, filename: u.filename, size: u.size ?? u.data.length, url, proxy_url: url, content_type: 'application/gzip' };
   }
 
-  /** A user posts a message; returns its id. */
-  sendMessage(o: { channel: keyof FakeDiscord['channels'] | string; content: string; bot?: boolean; roles?: string[]; mentionBot?: boolean; userId?: string; attachments?: FakeUpload[] }): string {
+  /** A thread that exists already (as one a person started), for replies that jobs post to it. */
+  addThread(parent: keyof FakeDiscord['channels'] = 'troubleshooting'): string {
+    const id = snowflake();
+    this.threads.set(id, { id, type: 11, guild_id: this.guildId, parent_id: this.channels[parent].id, name: 'thread', owner_id: '4242', message_count: 0, member_count: 1, rate_limit_per_user: 0, flags: 0, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } });
+    return id;
+  }
+
+  /** A user posts a message; returns its id. `links` are attachments hosted anywhere (a forged URL). */
+  sendMessage(o: { channel: keyof FakeDiscord['channels'] | string; content: string; bot?: boolean; roles?: string[]; mentionBot?: boolean; userId?: string; attachments?: FakeUpload[]; links?: Array<{ filename: string; url: string; size: number }> }): string {
     const id = snowflake();
     const channelId = o.channel in this.channels ? this.channels[o.channel as keyof FakeDiscord['channels']].id : o.channel;
     const author = { id: o.userId ?? '4242', username: o.bot ? 'otherbot' : 'alice', discriminator: '0', bot: Boolean(o.bot), global_name: null, avatar: null };
@@ -131,7 +144,7 @@ export class FakeDiscord {
       mention_everyone: false,
       mentions: o.mentionBot ? [this.bot] : [],
       mention_roles: [],
-      attachments: (o.attachments ?? []).map((u) => this.attachment(u)),
+      attachments: [...(o.attachments ?? []).map((u) => this.attachment(u)), ...(o.links ?? []).map((l) => ({ id: snowflake(), filename: l.filename, size: l.size, url: l.url, proxy_url: l.url, content_type: 'application/gzip' }))],
       embeds: [],
       pinned: false,
       type: 0,
@@ -311,9 +324,15 @@ export class FakeDiscord {
       body = m ? JSON.parse(m[1]!) : text;
       for (const f of text.matchAll(/filename="([^"]+)"[^\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)\r?\n--/g)) files.push({ name: f[1]!, content: f[2]! });
     }
+    if (this.postDelayMs && req.method === 'POST' && /\/messages$/.test(path)) await new Promise((r) => setTimeout(r, this.postDelayMs));
+    const nonce = req.method === 'POST' && (body as { enforce_nonce?: boolean; nonce?: string } | null)?.enforce_nonce ? String((body as { nonce: string }).nonce) : null;
+    const again = nonce ? this.nonces.get(nonce) : undefined;
+    // As Discord does: a message whose nonce was seen is not created again; the first one is returned.
+    if (again) return { status: 200, body: again };
     const call: RestCall = { method: req.method ?? 'GET', path, body, files, at: Date.now() };
     this.calls.push(call);
-    this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
+    this.onCall?.(call);
+    if (this.waiters.length) this.waiters = this.waiters.filter((w) => (w.test(call) ? (w.resolve(call), false) : true));
     const message = (channelId: string, b: any) => ({
       id: snowflake(),
       channel_id: channelId,
@@ -343,7 +362,11 @@ export class FakeDiscord {
       this.threads.set(thread.id, thread);
       return { status: 201, body: thread };
     }
-    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { status: 200, body: this.remember(message(m[1]!, body)) };
+    if (req.method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const created = this.remember(message(m[1]!, body));
+      if (nonce) this.nonces.set(nonce, created);
+      return { status: 200, body: created };
+    }
     if (req.method === 'GET' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       // Newest first, as Discord returns them.
       const before = url.searchParams.get('before');

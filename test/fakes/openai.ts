@@ -17,8 +17,8 @@ export interface Scripted {
 export class FakeOpenAI {
   readonly requests: Array<{ body: any; raw: string }> = [];
   private script: Scripted[] = [];
-  /** Used when the script is empty: a function of the prompt. */
-  fallback: (prompt: string) => Scripted = () => ({ content: '{}' });
+  /** Used when the script is empty: a function of the prompt (the first message) and the whole request. */
+  fallback: (prompt: string, raw: string) => Scripted = () => ({ content: '{}' });
   private server: Server | null = null;
   port = 0;
 
@@ -42,7 +42,7 @@ export class FakeOpenAI {
         const body = raw ? JSON.parse(raw) : {};
         this.requests.push({ body, raw });
         const prompt = String(body.messages?.[0]?.content ?? '');
-        const s = this.script.shift() ?? this.fallback(prompt);
+        const s = this.script.shift() ?? this.fallback(prompt, raw);
         const send = () => {
           if (s.status && s.status >= 400) {
             res.writeHead(s.status, { 'content-type': 'application/json', 'retry-after-ms': '50' }).end(JSON.stringify({ error: { message: `scripted ${s.status}`, type: 'server_error' } }));

@@ -32,7 +32,7 @@ export class FakeSlack {
   botToken = 'xoxb-fake-token-for-tests';
   private waiters: Array<{ test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }> = [];
   /** Every message posted, by people and by the bot, for conversations.replies. */
-  private readonly history: Array<{ channel: string; ts: string; thread_ts?: string; text: string; user?: string; bot_id?: string }> = [];
+  private readonly history: Array<{ channel: string; ts: string; thread_ts?: string; text: string; user?: string; bot_id?: string; metadata?: unknown }> = [];
   port = 0;
 
   constructor(readonly signingSecret = 'test-signing-secret') {}
@@ -128,11 +128,19 @@ export class FakeSlack {
           if (!id) return { ok: false, error: 'channel_not_found' };
           body.channel = id;
         }
-        this.history.push({ channel: body.channel, ts, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), text: body.text ?? '', user: this.botUserId, bot_id: 'BMEDIC' });
+        const metadata = typeof body.metadata === 'string' ? JSON.parse(body.metadata) : body.metadata;
+        this.history.push({ channel: body.channel, ts, ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}), text: body.text ?? '', user: this.botUserId, bot_id: 'BMEDIC', ...(metadata ? { metadata } : {}) });
         return { ok: true, channel: body.channel, ts, message: { text: body.text } };
       }
-      case 'conversations.replies': {
-        const messages = this.history.filter((m) => m.channel === body.channel && (m.ts === body.ts || m.thread_ts === body.ts)).sort((a, b) => Number(a.ts) - Number(b.ts));
+      case 'conversations.replies':
+      case 'conversations.history': {
+        const all = String(body.include_all_metadata) === 'true';
+        const inThread = (m: { ts: string; thread_ts?: string }) => (method === 'conversations.replies' ? m.ts === body.ts || m.thread_ts === body.ts : !m.thread_ts);
+        // As Slack does: metadata only when asked for; history newest first, replies oldest first.
+        const messages = this.history
+          .filter((m) => m.channel === body.channel && inThread(m))
+          .sort((a, b) => (method === 'conversations.replies' ? 1 : -1) * (Number(a.ts) - Number(b.ts)))
+          .map(({ metadata, ...m }) => (all && metadata ? { ...m, metadata } : m));
         return { ok: true, messages, has_more: false };
       }
       case 'chat.postEphemeral':

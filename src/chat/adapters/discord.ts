@@ -17,7 +17,9 @@ import {
   SlashCommandBuilder,
   type TextBasedChannel,
 } from 'discord.js';
+import { createHash } from 'node:crypto';
 import { isActionId, type Reply } from '../../reply/reply.js';
+import type { DeliveryOnce } from '../../queue/outbox.js';
 import { COMMANDS, MESSAGE_ACTION } from '../commands/index.js';
 import type { ChatUser, InboundMessage, Outcome, ThreadHistory } from '../inbound.js';
 
@@ -79,12 +81,16 @@ export class DiscordFrontDoor {
     await this.client.destroy();
   }
 
-  /** Posts a reply in a channel or thread (the outbox uses this); returns the last message's id. */
-  async post(target: DiscordTarget, reply: Reply, answerId?: string): Promise<string | null> {
+  /**
+   * Posts a reply in a channel or thread (the outbox uses this); returns the last message's id.
+   * With `once`, each message carries a nonce Discord enforces: posted again, it is not doubled.
+   */
+  async post(target: DiscordTarget, reply: Reply, answerId?: string, once?: DeliveryOnce): Promise<string | null> {
     const channel = await this.client.channels.fetch(target.threadId ?? this.channelId(target.channelId));
     if (!channel || !channel.isSendable()) throw new Error(`discord channel ${target.threadId ?? target.channelId} cannot receive messages`);
     let id: string | null = null;
-    for (const m of renderDiscord(reply, answerId)) id = (await channel.send(m)).id;
+    let n = 0;
+    for (const m of renderDiscord(reply, answerId)) id = (await channel.send(once ? { ...m, nonce: nonceOf(once.key, n++), enforceNonce: true } : m)).id;
     return id;
   }
 
@@ -307,6 +313,11 @@ function optionsOf(i: ChatInputCommandInteraction): Record<string, string> {
     else if (o.value !== undefined) out[o.name] = String(o.value);
   }
   return out;
+}
+
+/** Discord's nonce is at most 25 characters: a hash of the reply's key and the message's place. */
+function nonceOf(key: string, n: number): string {
+  return createHash('sha256').update(`${key}#${n}`).digest('base64url').slice(0, 25);
 }
 
 function threadName(title: string): string {

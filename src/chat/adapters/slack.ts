@@ -9,6 +9,7 @@ import { formCallbackId, renderSlack, renderSlackModal } from '../render/slack.j
 import { z } from 'zod';
 import type { RequestOrigin } from '../router.js';
 import type { Services } from '../../app.js';
+import type { DeliveryOnce } from '../../queue/outbox.js';
 
 /** What a form's modal carries back: the answer and the thread it was opened from. */
 const FormMetadata = z.object({ answerId: z.string().min(1), channelId: z.string().min(1), threadTs: z.string().nullable() });
@@ -28,6 +29,9 @@ type WebClient = InstanceType<typeof App>['client'];
 
 /** Slack's own file host: shared files are downloaded from nowhere else. */
 const SLACK_FILE_HOSTS = ['files.slack.com'];
+
+/** The metadata type on Medic's outbox replies: its payload is the reply's key. */
+const REPLY_EVENT = 'medic_reply';
 
 /**
  * The Slack front door (@slack/bolt): answers pastes with `thread_ts`, one `/medic <verb>`
@@ -75,11 +79,21 @@ export class SlackFrontDoor {
     if (this.opts.appToken) await this.app.stop();
   }
 
-  /** Posts a reply in a channel or thread (the outbox uses this), then its attachments; returns the message's ts. */
-  async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, client: WebClient = this.app.client): Promise<string | null> {
+  /**
+   * Posts a reply in a channel or thread (the outbox uses this), then its attachments; returns the
+   * message's ts. With `once`, the message carries its key as metadata, and a post that may have
+   * happened already is looked for first: Slack has no idempotency key of its own.
+   */
+  async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, o: { client?: WebClient; once?: DeliveryOnce } = {}): Promise<string | null> {
+    const client = o.client ?? this.app.client;
     const { text, blocks } = renderSlack(reply, answerId);
+    if (o.once?.again) {
+      const found = await this.postedBefore(client, target, o.once.key);
+      if (found) return found;
+    }
+    const metadata = o.once ? { metadata: { event_type: REPLY_EVENT, event_payload: { key: o.once.key } } } : {};
     // A channel from medic.yaml may be a name; Slack answers with its id, which uploads need.
-    const r = await client.chat.postMessage({ channel: slackChannel(target.channelId), text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false });
+    const r = await client.chat.postMessage({ channel: slackChannel(target.channelId), text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false, ...metadata });
     const ts = (r.ts as string | undefined) ?? null;
     const channelId = (r.channel as string | undefined) ?? target.channelId;
     const thread = target.threadId ?? ts;
@@ -88,6 +102,16 @@ export class SlackFrontDoor {
       await client.filesUploadV2(thread ? { channel_id: channelId, thread_ts: thread, filename: a.name, file } : { channel_id: channelId, filename: a.name, file });
     }
     return ts;
+  }
+
+  /** The ts of Medic's message with this key among the thread's (or channel's) latest, if it was posted. */
+  private async postedBefore(client: WebClient, target: { channelId: string; threadId: string | null }, key: string): Promise<string | null> {
+    const channel = slackChannel(target.channelId);
+    const page = target.threadId
+      ? await client.conversations.replies({ channel, ts: target.threadId, limit: 200, include_all_metadata: true })
+      : await client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+    const mine = (page.messages ?? []).find((m) => m.metadata?.event_type === REPLY_EVENT && (m.metadata.event_payload as { key?: string } | undefined)?.key === key);
+    return mine?.ts ?? null;
   }
 
   /** The first message of a thread Medic opens itself (an alert's), and where it landed. */
@@ -174,7 +198,7 @@ export class SlackFrontDoor {
       if (outcome.ephemeral) {
         await client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text, blocks, ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}) });
       } else {
-        await this.post({ channelId: origin.channelId, threadId: origin.threadTs }, outcome.reply, outcome.answerId, client);
+        await this.post({ channelId: origin.channelId, threadId: origin.threadTs }, outcome.reply, outcome.answerId, { client });
       }
       this.svc.metrics.replies.inc({ platform: 'slack', result: 'ok' });
     } catch (err) {
