@@ -18,8 +18,6 @@ export const redisRestart: Scenario = {
     const sent = new Map<string, number>();
     const replied = new Map<string, number>();
     const jobThreads: string[] = [];
-    let hitsAt: number[] = [];
-    stack.onCheckHit = () => hitsAt.push(Date.now());
     discord.onCall = (c) => {
       const m = /^\/channels\/(\d+)\/messages$/.exec(c.path);
       if (c.method === 'POST' && m && !replied.has(m[1]!)) replied.set(m[1]!, c.at);
@@ -45,7 +43,6 @@ export const redisRestart: Scenario = {
       await stack.redis.down();
       note(`Redis down at +${Date.now() - downAt} ms`);
       await sleep(DOWN_MS);
-      hitsAt = [];
       await stack.redis.up();
       const upAt = Date.now();
       note('Redis up again');
@@ -57,7 +54,8 @@ export const redisRestart: Scenario = {
       // Bot: the first answer to a paste sent after Redis was back. Worker: its first check run after.
       const after = [...sent].filter(([, t]) => t >= upAt).flatMap(([id]) => (replied.has(id) ? [replied.get(id)! - upAt] : []));
       const firstPaste = after.length ? Math.min(...after) : -1;
-      const firstJob = hitsAt.length ? hitsAt[0]! - upAt : -1;
+      const firstHit = stack.checkHits.find((t) => t >= upAt);
+      const firstJob = firstHit === undefined ? -1 : firstHit - upAt;
       const pasteLost = [...sent.keys()].filter((id) => !replied.has(id)).length;
       if (process.env.SOAK_DEBUG) note(`unanswered pastes sent at (ms after down): ${[...sent].filter(([id]) => !replied.has(id)).map(([, t]) => t - downAt).join(' ')}; up at ${upAt - downAt}`);
       const jobsLost = jobThreads.filter((id) => !replied.has(id)).length;
@@ -81,7 +79,6 @@ export const redisRestart: Scenario = {
       return { figures, missed };
     } finally {
       flowing = false;
-      stack.onCheckHit = null;
       discord.onCall = null;
     }
   },

@@ -48,8 +48,7 @@ export class Stack {
   /** Every line a Medic process wrote to stdout or stderr, for the canary count. */
   readonly output: string[] = [];
   /** Requests each check target answered (a worker that reaches Redis runs jobs). */
-  checkHits = 0;
-  onCheckHit: (() => void) | null = null;
+  readonly checkHits: number[] = [];
   /** Connections to the canary host (TCP accept), from anywhere. */
   canaryContacts = 0;
   private servers: Server[] = [];
@@ -68,8 +67,7 @@ export class Stack {
     this.producerRedis.on('error', () => {});
     this.producer = new Producer(this.producerRedis, this.redis.prefix);
     const target = createServer((req, res) => {
-      this.checkHits++;
-      this.onCheckHit?.();
+      this.checkHits.push(Date.now());
       // The node that redirects: its health URL sends the checker to the canary host.
       if (req.url === '/moved') return void res.writeHead(302, { location: `http://${CANARY_HOST}:${this.canaryPort}/stolen` }).end();
       setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), CHECK_DELAY_MS);
@@ -205,7 +203,7 @@ llm: { model: soak-model, budgetMs: 3000, timeoutMs: 2000, retries: 0 }
 
   /** Replies in the outbox that no bot has taken yet. */
   async outboxWaiting(): Promise<number> {
-    const q = new Queue('outbox', { connection: this.producerRedis.duplicate(), prefix: bullPrefix(this.redis.prefix) });
+    const q = new Queue('outbox', { connection: { url: this.redis.url }, prefix: bullPrefix(this.redis.prefix) });
     try {
       return await q.count();
     } finally {
