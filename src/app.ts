@@ -7,6 +7,7 @@ import type { RecordStore } from './store/records.js';
 import { RedisRecordStore } from './store/redis-store.js';
 import { resolveRedis } from './store/redis.js';
 import { TriageEngine } from './triage/engine.js';
+import { QueryVectors } from './knowledge/embedders/query-vectors.js';
 import { ChatMetrics } from './chat/metrics.js';
 import { Router } from './chat/router.js';
 import { Producer } from './queue/producer.js';
@@ -61,7 +62,7 @@ export function inlineJobDeps(o: Pick<JobDeps, 'cfg' | 'store' | 'log' | 'engine
   return { ...o, slots: new LocalSlots(o.cfg.queues.checks.perNode), flows: null };
 }
 
-export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean } = {}): Promise<Services> {
+export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string) => void; defaultMetrics?: boolean; inlineJobs?: boolean; threadedModel?: boolean } = {}): Promise<Services> {
   const log = createLogger();
   const notice = opts.notice ?? ((m: string) => process.stderr.write(m + '\n'));
   const redis = await resolveRedis(cfg.redisUrl, cfg.redisTopology);
@@ -71,7 +72,9 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     ? `medic: using ${recordsWhere(cfg, redis)} ${opts.inlineJobs ? 'for records; jobs run here' : 'for records and jobs'}`
     : `medic: no Redis${cfg.redisUrl === 'off' ? ' (REDIS_URL=off)' : ' found'}; running embedded: records in ${join(cfg.dataDir, 'records.json')}, jobs run inline`;
   const modeLine = mode + model;
-  const engine = await TriageEngine.open(cfg, { onNotice: notice });
+  // The bot keeps the sentence model off its event loop; the console and CLI ask it in line.
+  const queryVectors = opts.threadedModel ? new QueryVectors(cfg.embedder, cfg.triage.denseWaitMs) : undefined;
+  const engine = await TriageEngine.open(cfg, { onNotice: notice, ...(queryVectors ? { queryVectors } : {}) });
   const metrics = new ChatMetrics(opts.defaultMetrics ?? false);
   // The console receives nothing through the outbox: its jobs run in process, whatever holds the records.
   // One producer puts every kind of job on its queue.
@@ -93,6 +96,7 @@ export async function openServices(cfg: MedicConfig, opts: { notice?: (m: string
     alerts,
     mode: modeLine,
     async close() {
+      await queryVectors?.close();
       await jobs.close();
       await store.close();
       log.flush();

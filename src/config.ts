@@ -203,9 +203,14 @@ const FileSchema = z
       .object({
         /** Answer when the fitted probability that some guide section fixes the paste is at least this; higher answers less, and less wrongly. */
         answerAbove: z.number().min(0.05).max(0.95).default(ABSTAIN_BELOW),
+        /**
+         * The bot (`medic serve`): how long a paste may wait for the sentence model's turn on a
+         * near-tie before it is answered from the lexical ranking. An idle model is always used.
+         */
+        denseWaitMs: z.number().int().min(0).max(60_000).default(50),
       })
       .strict()
-      .default({ answerAbove: ABSTAIN_BELOW }),
+      .default({ answerAbove: ABSTAIN_BELOW, denseWaitMs: 50 }),
     llm: z
       .object({
         model: z.string().min(1).optional(),

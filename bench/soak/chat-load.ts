@@ -40,6 +40,7 @@ export const chatLoad: Scenario = {
       for (const rate of RATES) {
         await lagP99(stack); // resets the bot's histogram
         const ids: string[] = [];
+        const restBefore = discord.calls.length;
         const start = Date.now();
         for (let i = 0; i < rate * SECONDS; i++) {
           const due = start + (i * 1000) / rate;
@@ -47,11 +48,13 @@ export const chatLoad: Scenario = {
           ids.push(paste(`r${rate}`));
         }
         const sendMs = Date.now() - start;
+        // discord.js keeps to Discord's global limit of 50 requests a second; an answer takes two (its thread, its message).
+        const restPerSecond = Math.round(((discord.calls.length - restBefore) / sendMs) * 10000) / 10;
         await waitFor(() => ids.every((id) => latency.has(id)), 15_000);
         const lag = await lagP99(stack);
         const times = ids.flatMap((id) => (latency.has(id) ? [latency.get(id)!] : []));
         const dropped = ids.length - times.length;
-        const phase = { perSecond: rate, sent: ids.length, sendSeconds: Math.round(sendMs / 100) / 10, replied: times.length, dropped, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: Math.max(...times), eventLoopLagP99Ms: lag, rssMB: stack.bot!.rssMB() };
+        const phase = { perSecond: rate, sent: ids.length, sendSeconds: Math.round(sendMs / 100) / 10, replied: times.length, dropped, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: Math.max(...times), eventLoopLagP99Ms: lag, botRestCallsPerSecond: restPerSecond, rssMB: stack.bot!.rssMB() };
         phases.push(phase);
         note(JSON.stringify(phase));
         expect(missed, dropped === 0, `${rate}/s: dropped ${dropped}, target 0`);

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 export async function serveUntilStopped(): Promise<void> {
   const [{ openServices }, { serve }, { closeOwnConnections }] = await Promise.all([import('../app.js'), import('../chat/serve.js'), import('../queue/outbox.js')]);
   const cfg = loadConfig();
-  const svc = await openServices(cfg, { defaultMetrics: true });
+  const svc = await openServices(cfg, { defaultMetrics: true, threadedModel: true });
   process.stderr.write(svc.mode + '\n');
   // Listen for SIGTERM before saying we are up, so a stop right after start is graceful.
   let stopNow: () => void = () => {};

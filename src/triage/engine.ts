@@ -2,6 +2,7 @@ import type { MedicConfig } from '../config.js';
 import type { Reply } from '../reply/reply.js';
 import type { ProblemCard } from '../knowledge/card.js';
 import { createEmbedder, type MedicEmbedder } from '../knowledge/embedders/index.js';
+import type { QueryVectors } from '../knowledge/embedders/query-vectors.js';
 import { buildIndex, type BuildProgress, cardEmbeddingText, loadCards, loadDense, readSources, requireManifest, sourcesLine, staleReasons } from '../knowledge/index-store.js';
 import { cardStub, storedCards } from '../knowledge/stored-cards.js';
 import { LexicalIndex } from '../knowledge/lexical.js';
@@ -98,6 +99,9 @@ interface EngineParts {
   read: RetrieverState;
 }
 
+/** A paste's sentence vector, or null when it is not to be had in time. */
+type QueryVector = (text: string) => Promise<number[] | null>;
+
 /** The offline triage engine: guides in, the matching problem (or an honest abstention) out. */
 export class TriageEngine {
   private notes: { version: string | null; checkedAt: number; syncing: Promise<void> | null } = { version: null, checkedAt: 0, syncing: null };
@@ -109,6 +113,7 @@ export class TriageEngine {
     private readonly dense: { index: HNSWLib; embedder: MedicEmbedder } | null,
     /** The in-scope probability below which Medic abstains (`triage.answerAbove`). */
     private readonly answerAbove: number,
+    private readonly query: QueryVector | null,
   ) {}
 
   get cards(): ProblemCard[] {
@@ -149,11 +154,11 @@ export class TriageEngine {
     return this.notes.syncing;
   }
 
-  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, stored: EngineState | null): EngineParts & { state: Omit<EngineState, 'cards'> } {
+  private static read(cards: ProblemCard[], dense: { index: HNSWLib; embedder: MedicEmbedder } | null, query: QueryVector | null, stored: EngineState | null): EngineParts & { state: Omit<EngineState, 'cards'> } {
     const lexical = stored ? LexicalIndex.restore(stored.lexical) : LexicalIndex.build(cards);
     const systems = stored ? SystemDetector.restore(stored.detector) : SystemDetector.build(cards);
     const read = stored?.retriever ?? Retriever.read(cards);
-    const retriever = new Retriever(cards, lexical, systems, dense?.index ?? null, dense ? (text) => dense.embedder.embedQuery(text) : null, read);
+    const retriever = new Retriever(cards, lexical, systems, dense?.index ?? null, dense ? query : null, read);
     return { cards, retriever, systems, lexical, read, state: { lexical: lexical.state, detector: systems.state, retriever: read } };
   }
 
@@ -167,7 +172,7 @@ export class TriageEngine {
     const lexical = this.base.lexical.withCards(added);
     const more = Retriever.read(added);
     const read: RetrieverState = { lines: [...this.base.read.lines, ...more.lines], commands: [...this.base.read.commands, ...more.commands], readsAs: [...this.base.read.readsAs, ...more.readsAs] };
-    const retriever = new Retriever(cards, lexical, this.base.systems, this.dense?.index ?? null, this.dense ? (text) => this.dense!.embedder.embedQuery(text) : null, read, vectors);
+    const retriever = new Retriever(cards, lexical, this.base.systems, this.dense?.index ?? null, this.dense ? this.query : null, read, vectors);
     return { cards, retriever, systems: this.base.systems, lexical, read };
   }
 
@@ -183,6 +188,8 @@ export class TriageEngine {
       embedder?: MedicEmbedder;
       /** Without the dense model (bundle analysis): less memory and a faster start; near-ties stay in lexical order. */
       dense?: boolean;
+      /** Where a paste's vector comes from (the bot's thread); the embedder itself, in line, by default. */
+      queryVectors?: QueryVectors;
     } = {},
   ): Promise<TriageEngine> {
     const embedder = opts.embedder ?? createEmbedder(cfg.embedder);
@@ -216,9 +223,11 @@ export class TriageEngine {
     const dense = useDense ? await loadDense(cfg.indexDir, embedder) : null;
     if (useDense) await embedder.load();
     const withDense = dense ? { index: dense, embedder } : null;
-    const parts = TriageEngine.read(cards, withDense, stored);
+    await opts.queryVectors?.load();
+    const query: QueryVector = opts.queryVectors ? (t) => opts.queryVectors!.vector(t) : (t) => embedder.embedQuery(t);
+    const parts = TriageEngine.read(cards, withDense, query, stored);
     if (full) saveState(cfg.indexDir, stamp, { ...parts.state, cards: full.cards.map((c, i) => cardStub(c, full.files[i]!)) });
-    return new TriageEngine(parts, parts, withDense, cfg.triage.answerAbove);
+    return new TriageEngine(parts, parts, withDense, cfg.triage.answerAbove, query);
   }
 
   /** The full answer for one card, as when a person picks it among the alternatives. */

@@ -117,7 +117,8 @@ export class Retriever {
     private readonly lexical: LexicalIndex,
     private readonly detector: SystemDetector,
     private readonly dense: HNSWLib | null,
-    private readonly embed: ((text: string) => Promise<number[]>) | null,
+    /** A paste's sentence vector; null when it is not to be had in time (the ranking stays lexical). */
+    private readonly embed: ((text: string) => Promise<number[] | null>) | null,
     /** The cards' lines already read (from the stored index); read here when absent. */
     stored: RetrieverState | null = null,
     /** Vectors of cards the dense index does not hold (team notes). */
@@ -259,8 +260,9 @@ export class Retriever {
       close.push([c, pool.get(key)!]);
     }
     let usedDense = false;
-    if (pool.size > 1 && this.embed && this.dense) {
-      const dense = this.denseScores(await this.embed(denseQuery(x)), [...pool.values()]);
+    const vector = pool.size > 1 && this.embed && this.dense ? await this.embed(denseQuery(x)) : null;
+    if (vector) {
+      const dense = this.denseScores(vector, [...pool.values()]);
       usedDense = true;
       for (const [c, as] of close) {
         const sim = dense.get(as) ?? 0;
