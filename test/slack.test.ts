@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { CANARIES, makeBundles } from './fixtures/bundles.js';
 import { daemon, type Daemon, medic, tempDir } from './helpers.js';
 import { startRedis, type TestRedis } from './redis.js';
+import { Redis } from 'ioredis';
+import { Outbox } from '../src/queue/outbox.js';
 
 const PASTE = 'ERROR lloom_core::network: Failed to dial bootstrap peer: Transport error\nWARN  lloom_core::network: No peers connected after 30 seconds';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +79,30 @@ describe('Slack front door (real Bolt app, fake Slack Web API, signed events)', 
     const mark = fake.calls.length;
     assert.match((await answerTo(opener.ts)).body.blocks[0].text.text, /\(hourglass\)$/);
     assert.ok(fake.calls.slice(mark).some((c) => c.method === 'conversations.replies' && c.body.ts === opener.ts));
+  });
+
+  it('an outbox reply whose files failed after its message posted is retried without a second message', async () => {
+    const { ts } = await pasteAndAnswer(PASTE);
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const outbox = new Outbox(conn, redis.prefix);
+    const mark = fake.calls.length;
+    // The message posts, then the upload fails: the outbox job fails after its visible effect.
+    fake.failNext.add('files.getUploadURLExternal');
+    await outbox.put(
+      {
+        target: { platform: 'slack', channelId: 'CTROUBLE', threadId: ts },
+        reply: { title: 'Bundle report', summary: 'Two findings.', sections: [], citations: [], actions: [], attachments: [{ name: 'report.md', contentType: 'text/markdown', content: '# Bundle report' }], notes: [] },
+      },
+      'bundles-77-0',
+    );
+    await fake.waitFor((c) => fake.calls.indexOf(c) >= mark && c.method === 'files.completeUploadExternal', 20_000);
+    const posts = fake.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts);
+    assert.equal(posts.length, 1, 'one message in the thread');
+    const meta = posts[0]!.body.metadata;
+    assert.equal((typeof meta === 'string' ? JSON.parse(meta) : meta).event_payload.key, 'bundles-77-0');
+    assert.ok(fake.calls.slice(mark).some((c) => c.method === 'conversations.replies' && String(c.body.include_all_metadata) === 'true'), 'the retry looked for its message');
+    await outbox.close();
+    conn.disconnect();
   });
 
   it('rejects a request with a bad signature', async () => {

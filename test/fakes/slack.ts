@@ -114,7 +114,11 @@ export class FakeSlack {
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
+  /** Methods that fail once, the next time they are called (as Slack does on a bad moment). */
+  readonly failNext = new Set<string>();
+
   private answer(method: string, body: Record<string, any>): unknown {
+    if (this.failNext.delete(method)) return { ok: false, error: 'internal_error' };
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: this.botUserId, bot_id: 'BMEDIC', team_id: 'T1', user: 'medic', url: 'https://example.slack.com/' };

@@ -87,13 +87,12 @@ export class SlackFrontDoor {
   async post(target: { channelId: string; threadId: string | null }, reply: Reply, answerId?: string, o: { client?: WebClient; once?: DeliveryOnce } = {}): Promise<string | null> {
     const client = o.client ?? this.app.client;
     const { text, blocks } = renderSlack(reply, answerId);
-    if (o.once?.again) {
-      const found = await this.postedBefore(client, target, o.once.key);
-      if (found) return found;
-    }
+    // Posted by an earlier attempt: not again, but its files follow (that attempt may have failed on them).
+    // A lookup that fails (a channel named, not its id) must not stop the reply: posted twice beats never.
+    const found = o.once?.again ? await this.postedBefore(client, target, o.once.key).catch(() => null) : null;
     const metadata = o.once ? { metadata: { event_type: REPLY_EVENT, event_payload: { key: o.once.key } } } : {};
     // A channel from medic.yaml may be a name; Slack answers with its id, which uploads need.
-    const r = await client.chat.postMessage({ channel: slackChannel(target.channelId), text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false, ...metadata });
+    const r = found ?? (await client.chat.postMessage({ channel: slackChannel(target.channelId), text, blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}), unfurl_links: false, ...metadata }));
     const ts = (r.ts as string | undefined) ?? null;
     const channelId = (r.channel as string | undefined) ?? target.channelId;
     const thread = target.threadId ?? ts;
@@ -104,14 +103,14 @@ export class SlackFrontDoor {
     return ts;
   }
 
-  /** The ts of Medic's message with this key among the thread's (or channel's) latest, if it was posted. */
-  private async postedBefore(client: WebClient, target: { channelId: string; threadId: string | null }, key: string): Promise<string | null> {
+  /** Medic's message with this key among the thread's (or channel's) latest, if it was posted. */
+  private async postedBefore(client: WebClient, target: { channelId: string; threadId: string | null }, key: string): Promise<{ ts: string; channel: string } | null> {
     const channel = slackChannel(target.channelId);
     const page = target.threadId
       ? await client.conversations.replies({ channel, ts: target.threadId, limit: 200, include_all_metadata: true })
       : await client.conversations.history({ channel, limit: 50, include_all_metadata: true });
     const mine = (page.messages ?? []).find((m) => m.metadata?.event_type === REPLY_EVENT && (m.metadata.event_payload as { key?: string } | undefined)?.key === key);
-    return mine?.ts ?? null;
+    return mine?.ts ? { ts: mine.ts, channel } : null;
   }
 
   /** The first message of a thread Medic opens itself (an alert's), and where it landed. */
