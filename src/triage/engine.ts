@@ -221,7 +221,8 @@ export class TriageEngine {
       }, WARM_AFTER_MS).unref();
     }
     const dense = useDense ? await loadDense(cfg.indexDir, embedder) : null;
-    if (useDense) await embedder.load();
+    // With the vectors from a thread, this process's model is needed only for team notes, loaded then.
+    if (useDense && !opts.queryVectors) await embedder.load();
     const withDense = dense ? { index: dense, embedder } : null;
     await opts.queryVectors?.load();
     const query: QueryVector = opts.queryVectors ? (t) => opts.queryVectors!.vector(t) : (t) => embedder.embedQuery(t);

@@ -17,6 +17,7 @@ export class QueryVectors {
   private readonly waiting = new Map<number, (v: number[] | null) => void>();
   private readonly ready: Promise<void>;
   private next = 0;
+  private dead = false;
   /** Texts ranked without their vector because the thread was busy. */
   skipped = 0;
 
@@ -26,8 +27,15 @@ export class QueryVectors {
   ) {
     this.worker = new Worker(new URL('./embed-thread.js', import.meta.url), { workerData: cfg });
     this.worker.unref();
+    // A thread that dies answers what it held with null: those pastes are ranked without it.
+    const fail = () => {
+      this.dead = true;
+      for (const done of this.waiting.values()) done(null);
+      this.waiting.clear();
+    };
+    this.worker.on('exit', fail);
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('error', reject);
+      this.worker.once('error', (err) => (fail(), reject(err)));
       this.worker.on('message', (m: { ready?: boolean; error?: string; id?: number; vector?: number[] | null }) => {
         if (m.ready !== undefined) return m.ready ? resolve() : reject(new Error(`the sentence model did not load: ${m.error}`));
         const done = this.waiting.get(m.id!);
@@ -49,6 +57,7 @@ export class QueryVectors {
       this.kept.set(text, known);
       return Promise.resolve(known);
     }
+    if (this.dead) return Promise.resolve(null);
     // The same text asked for at once (a burst of one error) is embedded once.
     let p = this.inFlight.get(text);
     if (!p) {
